@@ -1,0 +1,59 @@
+// Splits one epoch of a Split into minibatches, optionally in a seeded random order.
+import { mixSeed } from './rng.js';
+import { permutation } from './shuffle.js';
+import { pixelsPerImage, type Split } from './split.js';
+
+export interface Batch {
+  /** size × rows × cols intensities, row-major. */
+  images: Float32Array;
+  labels: Int32Array;
+  /** Which examples of the split these are. */
+  indices: Int32Array;
+  size: number;
+}
+
+export interface BatchOptions {
+  batchSize: number;
+  /** Random order when true (the default); the split's order when false. */
+  shuffle?: boolean;
+  seed?: number;
+  /** Mixed into the seed, so each epoch of one run gets its own order. */
+  epoch?: number;
+  /** Skip the last batch when it is smaller than batchSize. */
+  dropLast?: boolean;
+}
+
+/** The example order of one epoch. */
+export function epochOrder(count: number, options: Pick<BatchOptions, 'shuffle' | 'seed' | 'epoch'> = {}): Int32Array {
+  if (options.shuffle === false) return Int32Array.from({ length: count }, (_, i) => i);
+  return permutation(count, mixSeed(options.seed ?? 0, options.epoch ?? 0));
+}
+
+/** Copies the chosen examples of a split into a fresh batch. */
+export function gatherBatch(split: Split, indices: Int32Array): Batch {
+  const pixels = pixelsPerImage(split);
+  const images = new Float32Array(indices.length * pixels);
+  const labels = new Int32Array(indices.length);
+  for (let b = 0; b < indices.length; b++) {
+    const i = indices[b]!;
+    images.set(split.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
+    labels[b] = split.labels[i]!;
+  }
+  return { images, labels, indices, size: indices.length };
+}
+
+/** How many batches one epoch yields. */
+export function batchCount(count: number, batchSize: number, dropLast = false): number {
+  return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
+}
+
+/** Yields the batches of one epoch; every example appears once (or not at all if dropped). */
+export function* batches(split: Split, options: BatchOptions): Generator<Batch> {
+  const { batchSize, dropLast = false } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  const order = epochOrder(split.count, options);
+  const n = batchCount(split.count, batchSize, dropLast);
+  for (let k = 0; k < n; k++) {
+    yield gatherBatch(split, order.slice(k * batchSize, Math.min((k + 1) * batchSize, split.count)));
+  }
+}
