@@ -1,0 +1,81 @@
+// Projects N points in d dimensions onto their top two principal components, by block power
+// iteration: V ← Xcᵀ(Xc V), then Gram–Schmidt, where Xc is the data minus its mean. Never
+// forms the d×d covariance, so each step costs O(N·d).
+import { createRng } from './rng.js';
+
+export interface Pca2Options {
+  maxIterations?: number;
+  /** Stop when both directions move less than this (1 − |cos|). */
+  tolerance?: number;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+}
+
+/** Scales v to unit length in place; leaves a zero vector zero. */
+function normalize(v: Float64Array): void {
+  const norm = Math.sqrt(dot(v, v));
+  if (norm > 0) for (let k = 0; k < v.length; k++) v[k]! /= norm;
+}
+
+/** w2 ← w2 − (w2·w1) w1, then both to unit length. */
+function orthonormalize(w1: Float64Array, w2: Float64Array): void {
+  normalize(w1);
+  const along = dot(w2, w1);
+  for (let k = 0; k < w2.length; k++) w2[k]! -= along * w1[k]!;
+  normalize(w2);
+}
+
+/** Flips v so its largest-magnitude entry is positive: the same axes on every run. */
+function fixSign(v: Float64Array): void {
+  let big = 0;
+  for (let k = 0; k < v.length; k++) if (Math.abs(v[k]!) > Math.abs(big)) big = v[k]!;
+  if (big < 0) for (let k = 0; k < v.length; k++) v[k] = -v[k]!;
+}
+
+/** data is N×d row-major; returns N×2: each point's coordinates along PC1 and PC2. */
+export function pca2(data: Float32Array, n: number, d: number, options: Pca2Options = {}): Float32Array {
+  const { maxIterations = 500, tolerance = 1e-10 } = options;
+  if (data.length !== n * d) throw new Error(`pca2: ${n}×${d} needs ${n * d} values, got ${data.length}`);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k]! += data[i * d + k]!;
+  for (let k = 0; k < d; k++) mean[k]! /= Math.max(n, 1);
+
+  // A fixed pseudo-random start: unlikely to be orthogonal to the answer.
+  const rng = createRng(0x9ca2);
+  let v1 = Float64Array.from({ length: d }, () => rng.nextFloat() - 0.5);
+  let v2 = Float64Array.from({ length: d }, () => rng.nextFloat() - 0.5);
+  orthonormalize(v1, v2);
+  const centred = new Float64Array(d);
+  for (let iter = 0; iter < maxIterations; iter++) {
+    const w1 = new Float64Array(d);
+    const w2 = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) centred[k] = data[i * d + k]! - mean[k]!;
+      const a = dot(centred, v1);
+      const b = dot(centred, v2);
+      for (let k = 0; k < d; k++) {
+        w1[k]! += a * centred[k]!;
+        w2[k]! += b * centred[k]!;
+      }
+    }
+    orthonormalize(w1, w2);
+    const moved = Math.max(1 - Math.abs(dot(v1, w1)), 1 - Math.abs(dot(v2, w2)));
+    v1 = w1;
+    v2 = w2;
+    if (moved < tolerance) break;
+  }
+  fixSign(v1);
+  fixSign(v2);
+
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) centred[k] = data[i * d + k]! - mean[k]!;
+    out[2 * i] = dot(centred, v1);
+    out[2 * i + 1] = dot(centred, v2);
+  }
+  return out;
+}

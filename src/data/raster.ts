@@ -1,0 +1,46 @@
+// An RGBA picture in memory, and its PNG encoding (through pngjs).
+import { PNG } from 'pngjs';
+import { writeFileAtomic } from './atomic-write.js';
+
+export type Rgb = readonly [number, number, number];
+
+export interface Raster {
+  width: number;
+  height: number;
+  /** width × height × 4 bytes, row-major, RGBA. */
+  rgba: Uint8Array;
+}
+
+export function createRaster(width: number, height: number, fill: Rgb): Raster {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let p = 0; p < rgba.length; p += 4) {
+    rgba[p] = fill[0];
+    rgba[p + 1] = fill[1];
+    rgba[p + 2] = fill[2];
+    rgba[p + 3] = 255;
+  }
+  return { width, height, rgba };
+}
+
+export function setPixel(raster: Raster, x: number, y: number, color: Rgb): void {
+  if (x < 0 || y < 0 || x >= raster.width || y >= raster.height) return;
+  const p = (y * raster.width + x) * 4;
+  raster.rgba[p] = color[0];
+  raster.rgba[p + 1] = color[1];
+  raster.rgba[p + 2] = color[2];
+  raster.rgba[p + 3] = 255;
+}
+
+export function fillRect(raster: Raster, x: number, y: number, w: number, h: number, color: Rgb): void {
+  for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) setPixel(raster, i, j, color);
+}
+
+export function encodePng(raster: Raster): Uint8Array {
+  const png = new PNG({ width: raster.width, height: raster.height });
+  png.data.set(raster.rgba);
+  return new Uint8Array(PNG.sync.write(png));
+}
+
+export async function writePng(path: string, raster: Raster): Promise<void> {
+  await writeFileAtomic(path, encodePng(raster));
+}
