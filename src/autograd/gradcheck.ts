@@ -1,0 +1,115 @@
+// gradcheck: compares the analytic gradient of a scalar function of tensors (reverse mode)
+// with central finite differences, (f(x + eps) - f(x - eps)) / 2 eps, element by element,
+// in float64 on the CPU backend, like torch.autograd.gradcheck.
+import { cpuBackend, withDefaults } from '../tensor/backends.js';
+import { tensor } from '../tensor/creation.js';
+import { randomState, setRandomState } from '../tensor/random.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
+import { noGrad } from './grad-mode.js';
+
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Allowed |analytic - numeric| is atol + rtol * |numeric| (defaults 1e-5 and 1e-3). */
+  atol?: number;
+  rtol?: number;
+  /** Which inputs to check (default: all). */
+  check?: readonly boolean[];
+}
+
+export interface GradcheckInputReport {
+  index: number;
+  shape: number[];
+  maxAbsError: number;
+  maxRelError: number;
+}
+
+export interface GradcheckReport {
+  ok: true;
+  inputs: GradcheckInputReport[];
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(i % shape[d]!);
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}
+
+/**
+ * Checks fn's gradient with respect to every input. fn takes the inputs (as float64 CPU copies)
+ * and returns a scalar tensor; random draws inside fn repeat identically for every evaluation.
+ * Resolves to a report, or rejects with an error naming the input and its worst element.
+ */
+export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): Promise<GradcheckReport> {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
+  const cpu = cpuBackend();
+  const values: Float64Array[] = [];
+  for (const [i, t] of inputs.entries()) {
+    if (t.dtype === 'int32') throw new Error(`gradcheck: input ${i} ${t.describe()} is int32; only float inputs have gradients`);
+    const v = Float64Array.from(await t.data());
+    const bad = v.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new Error(`gradcheck: input ${i} ${t.describe()} has a non-finite value ${v[bad]} at [${unravel(bad, t.shape).join(',')}]`);
+    values.push(v);
+  }
+  const shapes = inputs.map((t) => [...t.shape]);
+  const rng = randomState();
+  const call = (vals: Float64Array[], withGrad: boolean): { out: Tensor; leaves: Tensor[] } =>
+    withDefaults(cpu, 'float64', () => {
+      setRandomState(rng);
+      const leaves = vals.map((v, i) => tensor(v, shapes[i], { dtype: 'float64', backend: cpu, requiresGrad: withGrad }));
+      const out = fn(...leaves);
+      if (out.size !== 1) throw new Error(`gradcheck: fn must return a scalar, got ${out.describe()}`);
+      if (out.dtype !== 'float64') throw new Error(`gradcheck: fn returned ${out.dtype}; build every tensor inside fn without a fixed dtype`);
+      return { out, leaves };
+    });
+  const scalar = async (vals: Float64Array[]): Promise<number> => {
+    const { out, leaves } = noGrad(() => tidy(() => call(vals, false)));
+    const v = await out.item();
+    out.dispose();
+    leaves.forEach((l) => l.dispose());
+    return v;
+  };
+
+  // analytic, by backward()
+  const { out, leaves } = tidy(() => call(values, true));
+  if (!out.requiresGrad) throw new Error('gradcheck: the output does not depend on any input');
+  out.backward();
+  const analytic = await Promise.all(leaves.map(async (l, i) => (l.grad ? Float64Array.from(await l.grad.data()) : new Float64Array(values[i]!.length))));
+  out.dispose();
+  leaves.forEach((l) => l.dispose());
+  setRandomState(rng);
+
+  const reports: GradcheckInputReport[] = [];
+  for (const [i, v] of values.entries()) {
+    if (opts.check && !opts.check[i]) continue;
+    let maxAbs = 0, maxRel = 0;
+    for (let j = 0; j < v.length; j++) {
+      const orig = v[j]!;
+      v[j] = orig + eps;
+      const plus = await scalar(values);
+      v[j] = orig - eps;
+      const minus = await scalar(values);
+      v[j] = orig;
+      const numeric = (plus - minus) / (2 * eps);
+      const a = analytic[i]![j]!;
+      const err = Math.abs(a - numeric);
+      maxAbs = Math.max(maxAbs, err);
+      maxRel = Math.max(maxRel, err / Math.max(Math.abs(numeric), 1e-12));
+      if (!(err <= atol + rtol * Math.abs(numeric))) {
+        setRandomState(rng);
+        throw new Error(
+          `gradcheck: input ${i} (shape ${fmt(shapes[i]!)}) element [${unravel(j, shapes[i]!).join(',')}]: ` +
+            `analytic gradient ${a} but numeric ${numeric} (|error| ${err.toExponential(3)} > atol ${atol} + rtol ${rtol} * |numeric|)`,
+        );
+      }
+    }
+    reports.push({ index: i, shape: shapes[i]!, maxAbsError: maxAbs, maxRelError: maxRel });
+  }
+  setRandomState(rng);
+  return { ok: true, inputs: reports };
+}

@@ -1,0 +1,103 @@
+// The Backend interface: the few primitives every backend (CPU reference, WebGPU) implements.
+// Everything a Tensor can do is composed from these. Buffers are always dense and row-major;
+// views (transpose, slice, broadcast) are made by `copy` with strides, never aliased.
+import type { MapOp } from './elementwise.js';
+
+export type DType = 'float32' | 'int32' | 'float64';
+export type TypedArray = Float32Array | Int32Array | Float64Array;
+export type Shape = readonly number[];
+
+/** An opaque block of device memory holding `size` elements of `dtype`. */
+export interface Buf {
+  readonly size: number;
+  readonly dtype: DType;
+}
+
+/** One input of `map`: its buffer and its shape, broadcast (NumPy rules) to the output shape. */
+export interface MapInput {
+  buf: Buf;
+  shape: Shape;
+}
+
+export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+
+/**
+ * out[b] = act(opA(A[b]) · opB(B[b]) + bias), for b < batch, where opA(A) is M×K and opB(B) is K×N.
+ * With transA, A[b] is stored K×M; with transB, B[b] is stored N×K. A batch stride of 0
+ * reuses the same matrix for every batch entry (a 2-D weight against batched inputs).
+ */
+export interface MatmulDesc {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  aBatchStride: number;
+  bBatchStride: number;
+  /** N values added to every output row before the activation. */
+  bias?: Buf;
+  activation?: Activation;
+}
+
+/** Where a strided view starts and how far each index step moves, in elements. */
+export interface Layout {
+  offset: number;
+  strides: readonly number[];
+}
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type RandomDist = 'uniform' | 'normal';
+
+export interface RandomDesc {
+  /** 64-bit seed as two u32 words: the Philox key. */
+  seed: readonly [number, number];
+  /** Which random call this is (two u32 words); element i uses counter (i, stream[0], stream[1], 0). */
+  stream: readonly [number, number];
+  dist: RandomDist;
+}
+
+/** The fused Adam update for one parameter (decoupled from autograd: plain buffers in, in place). */
+export interface AdamDesc {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1 - beta1^t and 1 - beta2^t for the current step t. */
+  bias1: number;
+  bias2: number;
+}
+
+export interface Backend {
+  readonly name: 'cpu' | 'webgpu';
+  /** A human-readable line: the device, adapter or driver. */
+  readonly description: string;
+  /** Element types this backend can store. */
+  readonly dtypes: readonly DType[];
+
+  /** New buffer; its contents are unspecified until written. */
+  alloc(size: number, dtype: DType): Buf;
+  free(buf: Buf): void;
+  upload(data: TypedArray, dtype: DType): Buf;
+  /** Reads a buffer back to the host, after all work queued before it. */
+  read(buf: Buf): Promise<TypedArray>;
+
+  fill(out: Buf, value: number): void;
+  /** out = op(inputs...) elementwise, inputs broadcast to outShape; `param` is the op's scalar. */
+  map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void;
+  matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void;
+  /** Reduces `axes` of x (shape inShape); out has inShape's size with those axes removed. */
+  reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void;
+  /** dst[dstLayout(i)] = src[srcLayout(i)] for every index i of `shape`. */
+  copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void;
+  /** Fills out with counter-based random numbers: the same on every backend for the same desc. */
+  random(out: Buf, desc: RandomDesc): void;
+  /** One Adam step, in place on param, m and v. */
+  adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void;
+
+  /** Sends queued work to the device (a no-op on the CPU). */
+  flush(): void;
+  /** Releases the device; the backend is unusable afterwards. */
+  destroy(): void;
+}

@@ -1,0 +1,53 @@
+// The reference backend: plain loops over typed arrays, obviously correct, float32 and float64.
+// Every WebGPU kernel is tested against it.
+import type { AdamDesc, Backend, Buf, DType, Layout, MapInput, MatmulDesc, RandomDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
+import type { MapOp } from '../elementwise.js';
+import { cpuAdam } from './adam.js';
+import { cpuCopy } from './copy.js';
+import { asCpu, CpuBuf, newTypedArray } from './cpu-buffer.js';
+import { cpuMap } from './map.js';
+import { cpuMatmul } from './matmul.js';
+import { cpuRandom } from './random.js';
+import { cpuReduce } from './reduce.js';
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu' as const;
+  readonly description = 'CPU reference kernels (JavaScript loops)';
+  readonly dtypes: readonly DType[] = ['float32', 'int32', 'float64'];
+
+  alloc(size: number, dtype: DType): Buf {
+    return new CpuBuf(newTypedArray(dtype, size), dtype);
+  }
+  free(_buf: Buf): void {}
+  upload(data: TypedArray, dtype: DType): Buf {
+    const buf = newTypedArray(dtype, data.length);
+    buf.set(data);
+    return new CpuBuf(buf, dtype);
+  }
+  async read(buf: Buf): Promise<TypedArray> {
+    return asCpu(buf).data.slice();
+  }
+  fill(out: Buf, value: number): void {
+    asCpu(out).data.fill(value);
+  }
+  map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void {
+    cpuMap(op, inputs, asCpu(out), outShape, param);
+  }
+  matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
+    cpuMatmul(asCpu(a), asCpu(b), asCpu(out), desc);
+  }
+  reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
+    cpuReduce(op, asCpu(x), inShape, axes, asCpu(out));
+  }
+  copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void {
+    cpuCopy(asCpu(src), srcLayout, asCpu(dst), dstLayout, shape);
+  }
+  random(out: Buf, desc: RandomDesc): void {
+    cpuRandom(asCpu(out), desc);
+  }
+  adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
+    cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);
+  }
+  flush(): void {}
+  destroy(): void {}
+}

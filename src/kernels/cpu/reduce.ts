@@ -1,0 +1,36 @@
+// Reduce any set of axes: every input element adds (or max/min-es) into the output element
+// whose index is its own with the reduced axes dropped.
+import type { ReduceOp, Shape } from '../backend.js';
+import { contiguousStrides, sizeOf } from '../layout.js';
+import type { CpuBuf } from './cpu-buffer.js';
+
+export function cpuReduce(op: ReduceOp, x: CpuBuf, inShape: Shape, axes: readonly number[], out: CpuBuf): void {
+  const reduced = new Set(axes);
+  // stride of each input axis in the output (0 for reduced axes)
+  const keptShape = inShape.filter((_, i) => !reduced.has(i));
+  const keptStrides = contiguousStrides(keptShape);
+  const outStride: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < inShape.length; i++) outStride.push(reduced.has(i) ? 0 : keptStrides[kept++]);
+
+  const acc = new Float64Array(out.size).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity);
+  const src = x.data;
+  const n = sizeOf(inShape);
+  const rank = inShape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (op === 'sum') acc[o] += v;
+    else if (v !== v || acc[o] !== acc[o]) acc[o] = NaN;
+    else if (op === 'max' ? v > acc[o] : v < acc[o]) acc[o] = v;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      o += outStride[d];
+      if (idx[d] < inShape[d]) break;
+      o -= outStride[d] * inShape[d];
+      idx[d] = 0;
+    }
+  }
+  out.data.set(acc);
+}

@@ -1,0 +1,110 @@
+// Elementwise ops are data: one row per op, its WGSL expression beside its CPU function.
+// The WebGPU backend generates a kernel from `wgsl`; the CPU backend loops over `cpu`.
+// In both, x, y, z are the inputs (converted to float) and p is the op's scalar parameter.
+//
+// NaN must propagate the same way on both backends, so ops that would use WGSL's min/max/sign
+// (whose NaN behaviour is unspecified) are written with comparisons instead: `!(x <= 0)` is
+// true for NaN, so relu(NaN) = NaN, as in the CPU loop.
+// WGSL lets drivers assume floats are never NaN, and Mesa's lavapipe does: there `x != x` and
+// `NaN != y` are *false*. So NaN tests use the bit pattern (`isnan_`) and "not equal" is written
+// as the negation of `==` (which is false for NaN everywhere).
+
+export interface MapOpDef {
+  readonly arity: 1 | 2 | 3;
+  readonly wgsl: string;
+  readonly cpu: (x: number, y: number, z: number, p: number) => number;
+}
+
+const log1p = Math.log1p;
+const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const softplus = (x: number): number => (x > 0 ? x + log1p(Math.exp(-x)) : log1p(Math.exp(x)));
+const propagatingMax = (x: number, y: number): number => (x > y || x !== x ? x : y);
+const propagatingMin = (x: number, y: number): number => (x < y || x !== x ? x : y);
+const bool = (b: boolean): number => (b ? 1 : 0);
+
+/** pow for a scalar exponent, defined for negative bases when p is an integer (as Math.pow). */
+const powScalar = (x: number, p: number): number => Math.pow(x, p);
+
+export const MAP_OPS = {
+  // unary
+  identity: { arity: 1, wgsl: 'x', cpu: (x) => x },
+  neg: { arity: 1, wgsl: '-x', cpu: (x) => -x },
+  exp: { arity: 1, wgsl: 'exp(x)', cpu: (x) => Math.exp(x) },
+  log: { arity: 1, wgsl: 'log(x)', cpu: (x) => Math.log(x) },
+  log1p: { arity: 1, wgsl: 'log1p_(x)', cpu: (x) => log1p(x) },
+  sqrt: { arity: 1, wgsl: 'sqrt(x)', cpu: (x) => Math.sqrt(x) },
+  square: { arity: 1, wgsl: 'x * x', cpu: (x) => x * x },
+  abs: { arity: 1, wgsl: 'abs(x)', cpu: (x) => Math.abs(x) },
+  sign: { arity: 1, wgsl: 'select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)', cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
+  relu: { arity: 1, wgsl: 'select(0.0, x, !(x <= 0.0))', cpu: (x) => (x <= 0 ? 0 : x) },
+  sigmoid: { arity: 1, wgsl: 'sigmoid_(x)', cpu: sigmoid },
+  tanh: { arity: 1, wgsl: 'tanh_(x)', cpu: (x) => Math.tanh(x) },
+  softplus: { arity: 1, wgsl: 'softplus_(x)', cpu: softplus },
+  // unary with the scalar p
+  addScalar: { arity: 1, wgsl: 'x + p', cpu: (x, _y, _z, p) => x + p },
+  mulScalar: { arity: 1, wgsl: 'x * p', cpu: (x, _y, _z, p) => x * p },
+  rsubScalar: { arity: 1, wgsl: 'p - x', cpu: (x, _y, _z, p) => p - x },
+  rdivScalar: { arity: 1, wgsl: 'p / x', cpu: (x, _y, _z, p) => p / x },
+  powScalar: { arity: 1, wgsl: 'pow_(x, p)', cpu: (x, _y, _z, p) => powScalar(x, p) },
+  // binary
+  add: { arity: 2, wgsl: 'x + y', cpu: (x, y) => x + y },
+  sub: { arity: 2, wgsl: 'x - y', cpu: (x, y) => x - y },
+  mul: { arity: 2, wgsl: 'x * y', cpu: (x, y) => x * y },
+  div: { arity: 2, wgsl: 'x / y', cpu: (x, y) => x / y },
+  maximum: { arity: 2, wgsl: 'select(y, x, x > y || isnan_(x))', cpu: propagatingMax },
+  minimum: { arity: 2, wgsl: 'select(y, x, x < y || isnan_(x))', cpu: propagatingMin },
+  gt: { arity: 2, wgsl: 'select(0.0, 1.0, x > y)', cpu: (x, y) => bool(x > y) },
+  ge: { arity: 2, wgsl: 'select(0.0, 1.0, x >= y)', cpu: (x, y) => bool(x >= y) },
+  lt: { arity: 2, wgsl: 'select(0.0, 1.0, x < y)', cpu: (x, y) => bool(x < y) },
+  le: { arity: 2, wgsl: 'select(0.0, 1.0, x <= y)', cpu: (x, y) => bool(x <= y) },
+  eq: { arity: 2, wgsl: 'select(0.0, 1.0, x == y)', cpu: (x, y) => bool(x === y) },
+  ne: { arity: 2, wgsl: 'select(1.0, 0.0, x == y)', cpu: (x, y) => bool(x !== y) },
+  // BCE from logits x against targets y, stable: max(x,0) - x*y + log(1 + exp(-|x|))
+  bceWithLogits: {
+    arity: 2,
+    wgsl: 'select(0.0, x, x > 0.0) - x * y + log1p_(exp(-abs(x)))',
+    cpu: (x, y) => (x > 0 ? x : 0) - x * y + log1p(Math.exp(-Math.abs(x))),
+  },
+  // ternary: where(cond, a, b)
+  where: { arity: 3, wgsl: 'select(y, z, x == 0.0)', cpu: (x, y, z) => (x !== 0 ? y : z) },
+} as const satisfies Record<string, MapOpDef>;
+
+export type MapOp = keyof typeof MAP_OPS;
+
+/** WGSL functions the expressions above call (WGSL has no log1p, and its tanh/pow need care). */
+export const WGSL_MAP_HELPERS = /* wgsl */ `
+fn isnan_(x: f32) -> bool {
+  // exponent all ones, mantissa not zero; a bit test, because drivers may fold x != x to false
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+fn log1p_(x: f32) -> f32 {
+  // log(1+x) loses x's low bits when |x| is small; the ratio x/((1+x)-1) restores them.
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  if (u > 1e30) { return log(u); }
+  return log(u) * (x / (u - 1.0));
+}
+fn sigmoid_(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn softplus_(x: f32) -> f32 {
+  if (x > 0.0) { return x + log1p_(exp(-x)); }
+  return log1p_(exp(x));
+}
+fn tanh_(x: f32) -> f32 {
+  // exp(-2|x|) never overflows, unlike exp(2x).
+  let e = exp(-2.0 * abs(x));
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, x >= 0.0);
+}
+fn pow_(x: f32, p: f32) -> f32 {
+  if (p == 0.0) { return 1.0; }
+  let r = pow(abs(x), p);
+  if (x >= 0.0 || isnan_(x)) { return select(r, x, isnan_(x)); }
+  if (p != floor(p)) { return bitcast<f32>(0x7fc00000u); }
+  let odd = (p * 0.5) != floor(p * 0.5);
+  return select(r, -r, odd);
+}
+`;

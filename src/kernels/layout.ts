@@ -1,0 +1,33 @@
+// Row-major strides and broadcasting arithmetic shared by every backend.
+import type { Shape } from './backend.js';
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C order) strides of a dense array, in elements. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/**
+ * Strides that read a dense array of shape `inShape` as if it had `outShape` (NumPy broadcasting):
+ * missing leading axes and size-1 axes get stride 0, so every output index reads the one element.
+ */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const own = contiguousStrides(inShape);
+  const out = new Array<number>(outShape.length).fill(0);
+  const lead = outShape.length - inShape.length;
+  for (let i = 0; i < inShape.length; i++) {
+    out[lead + i] = inShape[i] === 1 ? 0 : own[i];
+  }
+  return out;
+}

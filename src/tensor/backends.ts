@@ -1,0 +1,92 @@
+// Which backend new tensors are created on, and the default float dtype.
+// `useBackend('webgpu')` loads the WebGPU backend lazily, so a CPU-only user never touches it.
+import type { Backend, DType } from '../kernels/backend.js';
+import { CpuBackend } from '../kernels/cpu/cpu-backend.js';
+
+export type BackendName = 'cpu' | 'webgpu';
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendInfo {
+  name: BackendName;
+  description: string;
+}
+
+const cpu = new CpuBackend();
+let current: Backend = cpu;
+let defaultFloat: DType = 'float32';
+let webgpu: Backend | null = null;
+
+export function cpuBackend(): Backend {
+  return cpu;
+}
+
+export function currentBackend(): Backend {
+  return current;
+}
+
+export function defaultFloatDType(): DType {
+  return defaultFloat;
+}
+
+/** The WebGPU backend if one was created (useBackend('webgpu' | 'auto')), else null. */
+export function webgpuBackend(): Backend | null {
+  return webgpu;
+}
+
+async function loadWebGPU(): Promise<Backend | null> {
+  if (webgpu) return webgpu;
+  const mod = await import('../kernels/webgpu/index.js');
+  webgpu = await mod.createWebGPUBackend();
+  return webgpu;
+}
+
+/**
+ * Selects the backend for new tensors. 'auto' takes WebGPU when an adapter exists and otherwise
+ * the CPU; 'webgpu' fails with a clear error when there is none.
+ */
+export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
+  if (choice === 'cpu') {
+    current = cpu;
+  } else if (choice === 'webgpu' || choice === 'auto') {
+    const gpu = await loadWebGPU();
+    if (gpu) current = gpu;
+    else if (choice === 'webgpu') {
+      throw new Error(
+        'useBackend: no WebGPU adapter found. On a headless Linux machine install a Vulkan driver ' +
+          '(scripts/install-webgpu-driver.sh installs Mesa lavapipe), or use the cpu backend.',
+      );
+    } else current = cpu;
+  } else {
+    throw new Error(`useBackend: unknown backend '${String(choice)}' (expected 'cpu', 'webgpu' or 'auto')`);
+  }
+  return backendInfo();
+}
+
+export function backendInfo(): BackendInfo {
+  return { name: current.name, description: current.description };
+}
+
+/** Runs fn with a given backend and default float dtype (gradcheck runs on the CPU in float64). */
+export function withDefaults<T>(backend: Backend, dtype: DType, fn: () => T): T {
+  const [b, d] = [current, defaultFloat];
+  current = backend;
+  defaultFloat = dtype;
+  try {
+    return fn();
+  } finally {
+    current = b;
+    defaultFloat = d;
+  }
+}
+
+/** Sets the default float dtype for new tensors ('float64' only works on the CPU backend). */
+export function setDefaultFloatDType(dtype: 'float32' | 'float64'): void {
+  defaultFloat = dtype;
+}
+
+/** Releases the GPU device (so the Node process can exit) and returns to the CPU backend. */
+export function releaseBackends(): void {
+  webgpu?.destroy();
+  webgpu = null;
+  current = cpu;
+}

@@ -1,0 +1,112 @@
+// Running kernels on tensors, without autograd: allocate the output, check the inputs
+// (same backend, alive, the right dtype), call the backend primitive. The differentiable ops
+// in ops/ are built from these.
+import type { Backend, DType, Layout, MatmulDesc, ReduceOp, Shape, TypedArray } from '../kernels/backend.js';
+import { MAP_OPS, type MapOp } from '../kernels/elementwise.js';
+import { broadcastShapes, fmt, shapesEqual, sizeOf } from './shape.js';
+import { Storage } from './storage.js';
+import { Tensor } from './tensor.js';
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** A strided copy of src into dst (see Backend.copy). */
+export function runCopy(src: Tensor, from: Layout, dst: Tensor, to: Layout, shape: Shape): void {
+  sameBackend('copy', [src, dst]);
+  if (sizeOf(shape) > 0) src.backend.copy(src.buf, from, dst.buf, to, shape);
+}
+
+/** A fresh tensor on `backend`; its contents are unspecified until a kernel writes them. */
+export function empty(backend: Backend, shape: Shape, dtype: DType): Tensor {
+  checkDType(backend, dtype);
+  return new Tensor(new Storage(backend, backend.alloc(sizeOf(shape), dtype)), shape, dtype);
+}
+
+export function fromTypedArray(backend: Backend, data: TypedArray, shape: Shape, dtype: DType): Tensor {
+  checkDType(backend, dtype);
+  return new Tensor(new Storage(backend, backend.upload(data, dtype)), shape, dtype);
+}
+
+function checkDType(backend: Backend, dtype: DType): void {
+  if (!backend.dtypes.includes(dtype)) {
+    throw new Error(`the ${backend.name} backend does not support ${dtype} (it has ${backend.dtypes.join(', ')}); ${dtype === 'float64' ? 'float64 is for the cpu backend (gradcheck)' : ''}`);
+  }
+}
+
+/** The common backend of an op's inputs, or an error naming the op and the backends. */
+export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
+  const b = tensors[0]!.backend;
+  for (const t of tensors) {
+    if (t.backend !== b) {
+      throw new Error(`${op}: inputs live on different backends (${tensors.map((x) => `${x.describe()} on ${x.backend.name}`).join(', ')}); move them with .to()`);
+    }
+  }
+  return b;
+}
+
+/** The float dtype an op computes in: every float input must agree; int32 is refused. */
+export function floatDType(op: string, tensors: readonly Tensor[]): DType {
+  const dtype = tensors[0]!.dtype;
+  for (const t of tensors) {
+    if (!isFloat(t.dtype)) throw new Error(`${op}: ${t.describe()} is int32 where a float tensor is needed (use .toFloat())`);
+    if (t.dtype !== dtype) throw new Error(`${op}: mixed dtypes ${tensors.map((x) => x.dtype).join(' and ')}`);
+  }
+  return dtype;
+}
+
+export interface MapOptions {
+  /** The op's scalar parameter (p in the op table). */
+  param?: number;
+  /** Output dtype; by default the inputs' common float dtype. */
+  dtype?: DType;
+  /** Output shape; by default the broadcast of the inputs' shapes. */
+  shape?: Shape;
+}
+
+/** out = op(inputs...) elementwise, with broadcasting. */
+export function runMap(name: string, op: MapOp, inputs: readonly Tensor[], opts: MapOptions = {}): Tensor {
+  if (inputs.length !== MAP_OPS[op].arity) throw new Error(`internal: ${op} takes ${MAP_OPS[op].arity} inputs`);
+  const backend = sameBackend(name, inputs);
+  const dtype = opts.dtype ?? floatDType(name, inputs);
+  const shape = opts.shape ? broadcastShapes(name, opts.shape, ...inputs.map((t) => t.shape)) : broadcastShapes(name, ...inputs.map((t) => t.shape));
+  if (opts.shape && !shapesEqual(shape, opts.shape)) {
+    throw new Error(`${name}: cannot broadcast ${inputs.map((t) => fmt(t.shape)).join(', ')} to ${fmt(opts.shape)}`);
+  }
+  const out = empty(backend, shape, dtype);
+  if (out.size > 0) backend.map(op, inputs.map((t) => ({ buf: t.buf, shape: t.shape })), out.buf, shape, opts.param);
+  return out;
+}
+
+/** The same data under a new shape of the same size; consumes t (which must be fresh, graph-free). */
+export function withShape(t: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(t.shape, shape)) return t;
+  const out = new Tensor(t.storage.retain(), shape, t.dtype);
+  t.dispose();
+  return out;
+}
+
+/** Reduces the given (normalised, sorted) axes away. */
+export function runReduce(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+  const shape = x.shape.filter((_, i) => !axes.includes(i));
+  if (axes.length === 0) return runMap(op, 'identity', [x]);
+  const out = empty(x.backend, shape, x.dtype);
+  if (x.size === 0 && op !== 'sum') throw new Error(`${op}: cannot reduce the empty tensor ${x.describe()}`);
+  if (x.size === 0) x.backend.fill(out.buf, 0);
+  else if (out.size > 0) x.backend.reduce(op, x.buf, x.shape, axes, out.buf);
+  return out;
+}
+
+export function runMatmul(name: string, a: Tensor, b: Tensor, outShape: Shape, desc: MatmulDesc, bias?: Tensor): Tensor {
+  const backend = sameBackend(name, bias ? [a, b, bias] : [a, b]);
+  const dtype = floatDType(name, bias ? [a, b, bias] : [a, b]);
+  const out = empty(backend, outShape, dtype);
+  if (out.size === 0) return out;
+  if (desc.k === 0) {
+    if (bias) throw new Error(`${name}: inner dimension is 0; a fused bias would be the whole result, which this path does not compute`);
+    backend.fill(out.buf, 0);
+    return out;
+  }
+  backend.matmul(a.buf, b.buf, out.buf, bias ? { ...desc, bias: bias.buf } : desc);
+  return out;
+}

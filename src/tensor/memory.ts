@@ -1,0 +1,22 @@
+// What is alive: user-visible tensors, and buffers/bytes per backend (including buffers kept
+// only by autograd's saved tensors). Tests use it to prove a training loop holds memory flat.
+import { storageUsage, type BackendUsage } from './storage.js';
+import { liveTensorCount } from './tensor.js';
+
+export interface MemoryStats {
+  tensors: number;
+  buffers: number;
+  bytes: number;
+  byBackend: Record<string, BackendUsage>;
+}
+
+export function memoryStats(): MemoryStats {
+  const byBackend: Record<string, BackendUsage> = {};
+  let buffers = 0, bytes = 0;
+  for (const [name, u] of storageUsage()) {
+    byBackend[name] = { ...u };
+    buffers += u.buffers;
+    bytes += u.bytes;
+  }
+  return { tensors: liveTensorCount(), buffers, bytes, byBackend };
+}

@@ -1,0 +1,201 @@
+// Elementwise ops, each with its forward (one kernel from the op table) and its backward
+// (the vector-Jacobian product, written with other ops). dy is the gradient of the output.
+// Broadcast inputs get their gradient summed back to their own shape by sumToShape.
+import { record } from '../../autograd/record.js';
+import type { MapOp } from '../../kernels/elementwise.js';
+import { defaultFloatDType } from '../backends.js';
+import { full } from '../creation.js';
+import { isFloat, runMap } from '../dispatch.js';
+import type { Tensor } from '../tensor.js';
+import { sumToShape } from './sum-to-shape.js';
+
+type Operand = Tensor | number;
+
+/** A scalar as a 0-d tensor next to x (same backend and dtype). */
+export function scalarLike(x: Tensor, value: number): Tensor {
+  return full([], value, { dtype: x.dtype, backend: x.backend });
+}
+
+const asTensor = (like: Tensor, v: Operand): Tensor => (typeof v === 'number' ? scalarLike(like, v) : v);
+
+// ---- arithmetic ----
+
+// y = a + b;  da = dy,  db = dy
+export function add(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return record(runMap('add', 'addScalar', [a], { param: b }), 'add', [a], [], (dy) => [dy]);
+  const [sa, sb] = [a.shape, b.shape];
+  const y = runMap('add', 'add', [a, b]);
+  return record(y, 'add', [a, b], [], (dy) => [sumToShape(dy, sa), sumToShape(dy, sb)]);
+}
+
+// y = a - b;  da = dy,  db = -dy
+export function sub(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return record(runMap('sub', 'addScalar', [a], { param: -b }), 'sub', [a], [], (dy) => [dy]);
+  const [sa, sb] = [a.shape, b.shape];
+  const y = runMap('sub', 'sub', [a, b]);
+  return record(y, 'sub', [a, b], [], (dy, _, needs) => [sumToShape(dy, sa), needs[1] ? sumToShape(dy.neg(), sb) : null]);
+}
+
+// y = a * b;  da = dy * b,  db = dy * a
+export function mul(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return record(runMap('mul', 'mulScalar', [a], { param: b }), 'mul', [a], [], (dy) => [dy.mul(b)]);
+  const [sa, sb] = [a.shape, b.shape];
+  const y = runMap('mul', 'mul', [a, b]);
+  return record(y, 'mul', [a, b], [a, b], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(b!), sa) : null,
+    needs[1] ? sumToShape(dy.mul(a!), sb) : null,
+  ]);
+}
+
+// y = a / b;  da = dy / b,  db = -dy * y / b
+export function div(a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') return record(runMap('div', 'mulScalar', [a], { param: 1 / b }), 'div', [a], [], (dy) => [dy.div(b)]);
+  const [sa, sb] = [a.shape, b.shape];
+  const y = runMap('div', 'div', [a, b]);
+  return record(y, 'div', [a, b], [b, y], (dy, [b, y], needs) => [
+    needs[0] ? sumToShape(dy.div(b!), sa) : null,
+    needs[1] ? sumToShape(dy.mul(y!).div(b!).neg(), sb) : null,
+  ]);
+}
+
+// y = -x;  dx = -dy
+export function neg(x: Tensor): Tensor {
+  return record(runMap('neg', 'neg', [x]), 'neg', [x], [], (dy) => [dy.neg()]);
+}
+
+// y = x^p;  dx = dy * p * x^(p-1)
+export function pow(x: Tensor, p: number): Tensor {
+  if (typeof p !== 'number') throw new Error('pow: the exponent must be a number (scalar powers only)');
+  const y = runMap('pow', 'powScalar', [x], { param: p });
+  return record(y, 'pow', [x], [x], (dy, [x]) => [dy.mul(x!.pow(p - 1).mul(p))]);
+}
+
+// ---- unary functions ----
+
+// y = exp(x);  dx = dy * y
+export function exp(x: Tensor): Tensor {
+  const y = runMap('exp', 'exp', [x]);
+  return record(y, 'exp', [x], [y], (dy, [y]) => [dy.mul(y!)]);
+}
+
+// y = log(x);  dx = dy / x
+export function log(x: Tensor): Tensor {
+  return record(runMap('log', 'log', [x]), 'log', [x], [x], (dy, [x]) => [dy.div(x!)]);
+}
+
+// y = log(1 + x);  dx = dy / (1 + x)
+export function log1p(x: Tensor): Tensor {
+  return record(runMap('log1p', 'log1p', [x]), 'log1p', [x], [x], (dy, [x]) => [dy.div(x!.add(1))]);
+}
+
+// y = sqrt(x);  dx = dy / (2 y)
+export function sqrt(x: Tensor): Tensor {
+  const y = runMap('sqrt', 'sqrt', [x]);
+  return record(y, 'sqrt', [x], [y], (dy, [y]) => [dy.div(y!).mul(0.5)]);
+}
+
+// y = x^2;  dx = 2 x dy
+export function square(x: Tensor): Tensor {
+  return record(runMap('square', 'square', [x]), 'square', [x], [x], (dy, [x]) => [dy.mul(x!).mul(2)]);
+}
+
+// y = |x|;  dx = dy * sign(x)
+export function abs(x: Tensor): Tensor {
+  return record(runMap('abs', 'abs', [x]), 'abs', [x], [x], (dy, [x]) => [dy.mul(runMap('abs', 'sign', [x!]))]);
+}
+
+// y = max(x, 0);  dx = dy * [y > 0]
+export function relu(x: Tensor): Tensor {
+  const y = runMap('relu', 'relu', [x]);
+  return record(y, 'relu', [x], [y], (dy, [y]) => [dy.mul(y!.gt(0))]);
+}
+
+// y = 1 / (1 + exp(-x));  dx = dy * y (1 - y)
+export function sigmoid(x: Tensor): Tensor {
+  const y = runMap('sigmoid', 'sigmoid', [x]);
+  return record(y, 'sigmoid', [x], [y], (dy, [y]) => [dy.mul(y!).mul(oneMinus(y!))]);
+}
+
+// y = tanh(x);  dx = dy (1 - y^2)
+export function tanh(x: Tensor): Tensor {
+  const y = runMap('tanh', 'tanh', [x]);
+  return record(y, 'tanh', [x], [y], (dy, [y]) => [dy.mul(oneMinus(y!.square()))]);
+}
+
+// y = log(1 + exp(x));  dx = dy * sigmoid(x)
+export function softplus(x: Tensor): Tensor {
+  return record(runMap('softplus', 'softplus', [x]), 'softplus', [x], [x], (dy, [x]) => [dy.mul(x!.sigmoid())]);
+}
+
+/** 1 - x, in one kernel. */
+function oneMinus(x: Tensor): Tensor {
+  return runMap('rsub', 'rsubScalar', [x], { param: 1 });
+}
+
+// ---- maximum / minimum: the gradient goes to the input that was chosen ----
+
+// y = max(a, b);  da = dy [a >= b],  db = dy [a < b]
+export function maximum(a: Tensor, b: Operand): Tensor {
+  const bt = asTensor(a, b);
+  const [sa, sb] = [a.shape, bt.shape];
+  const y = runMap('maximum', 'maximum', [a, bt]);
+  const out = record(y, 'maximum', [a, bt], [a, bt], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(a!.ge(b!)), sa) : null,
+    needs[1] ? sumToShape(dy.mul(a!.lt(b!)), sb) : null,
+  ]);
+  if (bt !== b) bt.dispose();
+  return out;
+}
+
+// y = min(a, b);  da = dy [a <= b],  db = dy [a > b]
+export function minimum(a: Tensor, b: Operand): Tensor {
+  const bt = asTensor(a, b);
+  const [sa, sb] = [a.shape, bt.shape];
+  const y = runMap('minimum', 'minimum', [a, bt]);
+  const out = record(y, 'minimum', [a, bt], [a, bt], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(a!.le(b!)), sa) : null,
+    needs[1] ? sumToShape(dy.mul(a!.gt(b!)), sb) : null,
+  ]);
+  if (bt !== b) bt.dispose();
+  return out;
+}
+
+// ---- no gradient: comparisons, where's condition, casts ----
+
+export type Comparison = 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';
+
+/** 1 where the comparison holds, else 0 (a float mask; int32 operands compare as numbers). */
+export function compare(op: Comparison, a: Tensor, b: Operand): Tensor {
+  const bt = asTensor(a, b);
+  const dtype = isFloat(a.dtype) ? a.dtype : isFloat(bt.dtype) ? bt.dtype : 'float32';
+  const y = runMap(op, op as MapOp, [a, bt], { dtype });
+  if (bt !== b) bt.dispose();
+  return y;
+}
+
+// y = cond ? a : b (cond nonzero);  da = dy where cond,  db = dy where not
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const like = typeof a !== 'number' ? a : typeof b !== 'number' ? b : null;
+  if (!like) throw new Error('where: at least one of a and b must be a tensor');
+  const [at, bt] = [asTensor(like, a), asTensor(like, b)];
+  const dtype = isFloat(at.dtype) ? at.dtype : 'float32';
+  if (!isFloat(at.dtype) || !isFloat(bt.dtype)) throw new Error(`where: a and b must be float tensors (got ${at.dtype}, ${bt.dtype})`);
+  const [sa, sb] = [at.shape, bt.shape];
+  const y = runMap('where', 'where', [cond, at, bt], { dtype });
+  const out = record(y, 'where', [at, bt], [cond], (dy, [c], needs) => {
+    const zero = scalarLike(dy, 0);
+    return [
+      needs[0] ? sumToShape(runMap('where', 'where', [c!, dy, zero], { shape: dy.shape }), sa) : null,
+      needs[1] ? sumToShape(runMap('where', 'where', [c!, zero, dy], { shape: dy.shape }), sb) : null,
+    ];
+  });
+  if (at !== a) at.dispose();
+  if (bt !== b) bt.dispose();
+  return out;
+}
+
+/** int32 -> the default float dtype (no gradient); a float tensor -> a copy that passes gradient. */
+export function toFloat(x: Tensor): Tensor {
+  if (x.dtype === 'int32') return runMap('toFloat', 'identity', [x], { dtype: defaultFloatDType() });
+  return record(runMap('toFloat', 'identity', [x]), 'toFloat', [x], [], (dy) => [dy]);
+}

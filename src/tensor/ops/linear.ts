@@ -1,0 +1,45 @@
+// The fused Linear layer: y = act(x Wᵀ + b) in one matmul dispatch (bias and activation in its
+// epilogue). W is [out, in] as in PyTorch. With z = x Wᵀ + b and gz = dy * act'(z):
+//   dx = gz W,  dW = gzᵀ x,  db = sum of gz over rows.
+// act'(z) is read off the output: relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1 - y².
+import { record } from '../../autograd/record.js';
+import type { Activation } from '../../kernels/backend.js';
+import { runMap } from '../dispatch.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { matmulRaw } from './matmul.js';
+
+function activationGrad(dy: Tensor, y: Tensor, act: Activation): Tensor {
+  switch (act) {
+    case 'none':
+      return dy;
+    case 'relu':
+      return dy.mul(y.gt(0));
+    case 'sigmoid':
+      return dy.mul(y).mul(runMap('sigmoid grad', 'rsubScalar', [y], { param: 1 }));
+    case 'tanh':
+      return dy.mul(runMap('tanh grad', 'rsubScalar', [y.square()], { param: 1 }));
+  }
+}
+
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation: Activation = 'none'): Tensor {
+  if (weight.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
+    throw new Error(`linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ([out, in] with in = the input's last dim)`);
+  }
+  const [outF, inF] = weight.shape as [number, number];
+  const x2 = x.rank === 2 ? x : x.reshape([-1, inF]);
+  const y2 = matmulRaw('linear', x2, weight, { transB: true, bias: bias ?? undefined, activation });
+  const y = x.rank === 2 ? y2 : y2.reshape([...x.shape.slice(0, -1), outF]);
+  if (y !== y2) y2.dispose();
+  if (x2 !== x) x2.dispose();
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const xShape = x.shape;
+  return record(y, 'linear', inputs, [x, weight, y], (dy, [x, w, y], needs) => {
+    const gz = activationGrad(dy.reshape([-1, outF]), y!.reshape([-1, outF]), activation);
+    return [
+      needs[0] ? matmulRaw('linear backward', gz, w!).reshape([...xShape]) : null,
+      needs[1] ? matmulRaw('linear backward', gz, x!.reshape([-1, inF]), { transA: true }) : null,
+      needs[2] ? gz.sum(0) : null,
+    ];
+  });
+}

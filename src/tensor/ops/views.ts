@@ -1,0 +1,122 @@
+// Shape ops. reshape shares storage; the others copy through one strided-copy primitive:
+// permute reads with permuted strides, slice reads from an offset, concat writes each input
+// at its offset, expand reads broadcast dims with stride 0.
+import { record } from '../../autograd/record.js';
+import type { Layout } from '../../kernels/backend.js';
+import { defaultFloatDType } from '../backends.js';
+import { tensor, zeros } from '../creation.js';
+import { empty, runCopy, runMap, sameBackend } from '../dispatch.js';
+import { contiguousStrides, fmt, normalizeAxis, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { sumToShape } from './sum-to-shape.js';
+
+const dense = (shape: readonly number[], offset = 0): Layout => ({ offset, strides: contiguousStrides(shape) });
+
+/** Resolves one -1 in a requested shape. */
+function resolveShape(x: Tensor, shape: readonly number[]): number[] {
+  const free = shape.filter((d) => d === -1).length;
+  const known = shape.reduce((n, d) => (d === -1 ? n : n * d), 1);
+  const bad = () => new Error(`reshape: cannot reshape ${x.describe()} (${x.size} elements) to ${fmt(shape)}`);
+  if (free > 1 || shape.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
+  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
+  if (sizeOf(out) !== x.size || out.some((d) => !Number.isInteger(d))) throw bad();
+  return out;
+}
+
+// same data, new shape;  dx = dy reshaped back
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const target = resolveShape(x, shape);
+  const xShape = x.shape;
+  const y = new Tensor(x.storage.retain(), target, x.dtype);
+  return record(y, 'reshape', [x], [], (dy) => [dy.reshape([...xShape])]);
+}
+
+// y[i0..] = x[i_perm[0]..];  dx = dy permuted by the inverse permutation
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  const axes = perm.map((a) => normalizeAxis('permute', a, x.rank));
+  if (axes.length !== x.rank || new Set(axes).size !== x.rank) {
+    throw new Error(`permute: [${perm.join(',')}] is not a permutation of the ${x.rank} axes of ${x.describe()}`);
+  }
+  const strides = contiguousStrides(x.shape);
+  const shape = axes.map((a) => x.shape[a]!);
+  const y = empty(x.backend, shape, x.dtype);
+  runCopy(x, { offset: 0, strides: axes.map((a) => strides[a]!) }, y, dense(shape), shape);
+  const inverse = axes.map((_, i) => axes.indexOf(i));
+  return record(y, 'permute', [x], [], (dy) => [permute(dy, inverse)]);
+}
+
+export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  if (x.rank < 2) throw new Error(`transpose: ${x.describe()} has fewer than 2 axes`);
+  const [a, b] = [normalizeAxis('transpose', axis0, x.rank), normalizeAxis('transpose', axis1, x.rank)];
+  const perm = [...Array(x.rank).keys()];
+  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  return permute(x, perm);
+}
+
+// y = x[start:end] along axis;  dx = dy placed at start in zeros
+export function slice(x: Tensor, axis: number, start: number, end?: number): Tensor {
+  const ax = normalizeAxis('slice', axis, x.rank);
+  const len = x.shape[ax]!;
+  const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + len : i, 0), len);
+  const [s, e] = [clamp(start), clamp(end ?? len)];
+  if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)) || e < s) {
+    throw new Error(`slice: [${start}, ${end ?? len}) along axis ${axis} is not a valid range of ${x.describe()}`);
+  }
+  const shape = x.shape.map((d, i) => (i === ax ? e - s : d));
+  const strides = contiguousStrides(x.shape);
+  const y = empty(x.backend, shape, x.dtype);
+  runCopy(x, { offset: s * strides[ax]!, strides }, y, dense(shape), shape);
+  const xShape = x.shape;
+  return record(y, 'slice', [x], [], (dy) => {
+    const dx = zeros(xShape, { dtype: dy.dtype, backend: dy.backend });
+    runCopy(dy, dense(dy.shape), dx, { offset: s * strides[ax]!, strides }, dy.shape);
+    return [dx];
+  });
+}
+
+// y = x broadcast to shape;  dx = dy summed back
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  const xShape = x.shape;
+  const y = runMap('expand', 'identity', [x], { shape, dtype: x.dtype });
+  return record(y, 'expand', [x], [], (dy) => [sumToShape(dy, xShape)]);
+}
+
+// y = [t0 t1 ...] along axis;  dt_i = the matching slice of dy
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new Error('concat: needs at least one tensor');
+  const first = tensors[0]!;
+  const ax = normalizeAxis('concat', axis, first.rank);
+  sameBackend('concat', tensors);
+  for (const t of tensors) {
+    const ok = t.rank === first.rank && t.dtype === first.dtype && t.shape.every((d, i) => i === ax || d === first.shape[i]);
+    if (!ok) throw new Error(`concat: ${tensors.map((x) => x.describe()).join(', ')} differ outside axis ${axis}`);
+  }
+  const shape = first.shape.map((d, i) => (i === ax ? tensors.reduce((n, t) => n + t.shape[ax]!, 0) : d));
+  const y = empty(first.backend, shape, first.dtype);
+  const outStrides = contiguousStrides(shape);
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of tensors) {
+    starts.push(at);
+    runCopy(t, dense(t.shape), y, { offset: at * outStrides[ax]!, strides: outStrides }, t.shape);
+    at += t.shape[ax]!;
+  }
+  return record(y, 'concat', tensors, [], (dy, _, needs) =>
+    tensors.map((t, i) => (needs[i] ? slice(dy, ax, starts[i]!, starts[i]! + t.shape[ax]!) : null)),
+  );
+}
+
+/**
+ * indices (int32, any shape) -> one-hot float vectors of length n along a new last axis:
+ * eq(indices[..., None], [0, 1, ..., n-1]). An index outside [0, n) gives an all-zero vector.
+ */
+export function oneHot(indices: Tensor, n: number): Tensor {
+  if (indices.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${indices.describe()}`);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`oneHot: the number of classes must be a positive integer, got ${n}`);
+  const classes = tensor(Int32Array.from({ length: n }, (_, i) => i), [n], { dtype: 'int32', backend: indices.backend });
+  const column = new Tensor(indices.storage.retain(), [...indices.shape, 1], 'int32');
+  const y = runMap('oneHot', 'eq', [column, classes], { dtype: defaultFloatDType() });
+  column.dispose();
+  classes.dispose();
+  return y;
+}

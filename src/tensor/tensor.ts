@@ -1,0 +1,206 @@
+// The Tensor: a shape, a dtype, a storage on some backend, and (when it requires grad) the
+// graph node that produced it. Ops are methods here for convenience; each is defined, forward
+// and backward together, in src/tensor/ops/.
+import type { Node } from '../autograd/node.js';
+import { runBackward } from '../autograd/backward.js';
+import type { Backend, Buf, DType, Shape, TypedArray } from '../kernels/backend.js';
+import * as ew from './ops/elementwise.js';
+import * as mm from './ops/matmul.js';
+import * as red from './ops/reduce.js';
+import * as sm from './ops/softmax.js';
+import * as views from './ops/views.js';
+import { fmt, sizeOf } from './shape.js';
+import type { Storage } from './storage.js';
+import { keep, trackInScope } from './tidy.js';
+
+export type Scalar = number;
+export type NestedArray = number | NestedArray[];
+
+let nextId = 0;
+let liveTensors = 0;
+
+export function liveTensorCount(): number {
+  return liveTensors;
+}
+
+export class Tensor {
+  readonly id = nextId++;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Whether gradients flow to (a leaf) or through (a computed tensor) this tensor. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after backward(); null until then. */
+  grad: Tensor | null = null;
+  /** @internal The recorded op that produced this tensor (null for leaves and constants). */
+  node: Node | null = null;
+  /** @internal The tidy scope this tensor belongs to. */
+  scope: Set<Tensor> | null = null;
+  private store: Storage | null;
+  private readonly counted: boolean;
+
+  /** @internal Use the creation functions (tensor, zeros, randn ...) instead. */
+  constructor(storage: Storage, shape: Shape, dtype: DType, internalHandle = false) {
+    this.store = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.counted = !internalHandle;
+    if (this.counted) {
+      liveTensors++;
+      trackInScope(this);
+    }
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+  get isDisposed(): boolean {
+    return this.store === null;
+  }
+  /** @internal */
+  get storage(): Storage {
+    if (!this.store) throw new Error(`tensor ${this.describe()} was used after dispose()`);
+    return this.store;
+  }
+  get backend(): Backend {
+    return this.storage.backend;
+  }
+  /** @internal The backend buffer, for kernels. */
+  get buf(): Buf {
+    return this.storage.buf;
+  }
+
+  describe(): string {
+    return `#${this.id} ${this.dtype}${fmt(this.shape)}`;
+  }
+  toString(): string {
+    return `Tensor(${this.describe()}${this.store ? ` on ${this.store.backend.name}` : ', disposed'})`;
+  }
+
+  // ---- readback: async on every backend so user code is the same on CPU and GPU ----
+
+  /** The elements in row-major order. */
+  async data(): Promise<TypedArray> {
+    return this.backend.read(this.buf);
+  }
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new Error(`item: tensor ${this.describe()} has ${this.size} elements, not 1`);
+    return (await this.data())[0]!;
+  }
+  async toArray(): Promise<NestedArray> {
+    const flat = Array.from(await this.data());
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.rank) return flat[offset]!;
+      const inner = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * inner));
+    };
+    return build(0, 0);
+  }
+
+  // ---- autograd ----
+
+  /** Backpropagates from this tensor: a scalar, or any shape with an explicit seed gradient. */
+  backward(seed?: Tensor): void {
+    runBackward(this, seed);
+  }
+  /** Marks a leaf as a parameter whose gradient backward() accumulates. */
+  requireGrad(flag = true): this {
+    if (flag && this.dtype === 'int32') throw new Error(`requireGrad: ${this.describe()} is int32; only float tensors have gradients`);
+    if (this.node) throw new Error(`requireGrad: ${this.describe()} was computed by '${this.node.op}'; only leaves can be marked (use detach())`);
+    this.requiresGrad = flag;
+    return this;
+  }
+  zeroGrad(): void {
+    this.grad?.dispose();
+    this.grad = null;
+  }
+  /** A tensor sharing this one's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage.retain(), this.shape, this.dtype);
+  }
+
+  /** @internal A handle on the same storage that tidy does not track (for autograd's saved tensors). */
+  savedHandle(): Tensor {
+    return new Tensor(this.storage.retain(), this.shape, this.dtype, true);
+  }
+  /** @internal Replaces this tensor's data with other's (optimizers update parameters in place). */
+  assign(other: Tensor): void {
+    if (other.dtype !== this.dtype || other.size !== this.size) {
+      throw new Error(`assign: ${other.describe()} does not fit ${this.describe()}`);
+    }
+    const next = other.storage.retain();
+    this.storage.release();
+    this.store = next;
+  }
+
+  /** Frees this tensor's reference to its data (and to its graph). Safe to call twice. */
+  dispose(): void {
+    if (!this.store) return;
+    this.store.release();
+    this.store = null;
+    if (this.counted) liveTensors--;
+    keep(this);
+    const node = this.node;
+    this.node = null;
+    node?.unref();
+    this.grad?.dispose();
+    this.grad = null;
+  }
+
+  // ---- elementwise (src/tensor/ops/elementwise.ts) ----
+  add(other: Tensor | Scalar): Tensor { return ew.add(this, other); }
+  sub(other: Tensor | Scalar): Tensor { return ew.sub(this, other); }
+  mul(other: Tensor | Scalar): Tensor { return ew.mul(this, other); }
+  div(other: Tensor | Scalar): Tensor { return ew.div(this, other); }
+  pow(exponent: Scalar): Tensor { return ew.pow(this, exponent); }
+  maximum(other: Tensor | Scalar): Tensor { return ew.maximum(this, other); }
+  minimum(other: Tensor | Scalar): Tensor { return ew.minimum(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  log1p(): Tensor { return ew.log1p(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  square(): Tensor { return ew.square(this); }
+  abs(): Tensor { return ew.abs(this); }
+  relu(): Tensor { return ew.relu(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  softplus(): Tensor { return ew.softplus(this); }
+  gt(other: Tensor | Scalar): Tensor { return ew.compare('gt', this, other); }
+  ge(other: Tensor | Scalar): Tensor { return ew.compare('ge', this, other); }
+  lt(other: Tensor | Scalar): Tensor { return ew.compare('lt', this, other); }
+  le(other: Tensor | Scalar): Tensor { return ew.compare('le', this, other); }
+  eq(other: Tensor | Scalar): Tensor { return ew.compare('eq', this, other); }
+  ne(other: Tensor | Scalar): Tensor { return ew.compare('ne', this, other); }
+  /** int32 -> float (default float dtype), or a float copy. */
+  toFloat(): Tensor { return ew.toFloat(this); }
+
+  // ---- linear algebra and reductions ----
+  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  sum(axes?: number | number[], keepdims = false): Tensor { return red.sum(this, axes, keepdims); }
+  mean(axes?: number | number[], keepdims = false): Tensor { return red.mean(this, axes, keepdims); }
+  max(axes?: number | number[], keepdims = false): Tensor { return red.max(this, axes, keepdims); }
+  min(axes?: number | number[], keepdims = false): Tensor { return red.min(this, axes, keepdims); }
+  logsumexp(axes?: number | number[], keepdims = false): Tensor { return sm.logsumexp(this, axes, keepdims); }
+  softmax(axis = -1): Tensor { return sm.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return sm.logSoftmax(this, axis); }
+
+  // ---- shape ----
+  reshape(shape: number[]): Tensor { return views.reshape(this, shape); }
+  /** Swaps two axes (by default the last two: the matrix transpose). */
+  transpose(axis0 = -2, axis1 = -1): Tensor { return views.transpose(this, axis0, axis1); }
+  permute(perm: number[]): Tensor { return views.permute(this, perm); }
+  /** Elements start..end-1 along axis (negative indices count from the end). */
+  slice(axis: number, start: number, end?: number): Tensor { return views.slice(this, axis, start, end); }
+  /** Broadcasts to a larger shape (NumPy rules), copying. */
+  expand(shape: number[]): Tensor { return views.expand(this, shape); }
+}
+
+export function isTensor(v: unknown): v is Tensor {
+  return v instanceof Tensor;
+}
+
+/** Keeps a tensor alive past the enclosing tidy (re-exported from tidy for convenience). */
+export { keep };

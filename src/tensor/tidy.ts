@@ -1,0 +1,59 @@
+// tidy(fn): every tensor created inside fn and not returned by it is disposed when fn returns
+// (or throws). Returned tensors move to the enclosing scope. keep(t) exempts a tensor.
+import { Tensor } from './tensor.js';
+
+const scopes: Set<Tensor>[] = [];
+
+export function trackInScope(t: Tensor): void {
+  const scope = scopes[scopes.length - 1];
+  if (scope) {
+    scope.add(t);
+    t.scope = scope;
+  }
+}
+
+/** Takes t out of every tidy scope: it lives until disposed by hand. */
+export function keep<T extends Tensor>(t: T): T {
+  t.scope?.delete(t);
+  t.scope = null;
+  return t;
+}
+
+export type TidyResult = Tensor | void | undefined | number | string | boolean | null | readonly unknown[] | { [key: string]: unknown };
+
+/** The tensors in a returned value: a tensor, or arrays / plain objects of them. */
+function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (depth > 4 || value === null || typeof value !== 'object') return;
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, into, depth + 1);
+  }
+}
+
+export function tidy<T extends TidyResult>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    scopes.pop();
+    for (const t of scope) t.dispose();
+    throw err;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    for (const t of scope) t.dispose();
+    throw new Error('tidy: fn must be synchronous (it returned a Promise); await outside tidy');
+  }
+  const kept = new Set<Tensor>();
+  collect(result, kept);
+  for (const t of scope) {
+    if (kept.has(t)) {
+      t.scope = null;
+      trackInScope(t);
+    } else t.dispose();
+  }
+  return result;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { binaryCrossEntropyWithLogits, concat, oneHot, randn, tensor, useBackend } from '../../src/index.js';
+
+describe('bad input gives a clear error', () => {
+  it('matmul names the shapes and the inner dimensions', () => {
+    expect(() => randn([2, 3]).matmul(randn([2, 2]))).toThrow('matmul: [2,3] @ [2,2]: inner dimensions 3 and 2 differ');
+    expect(() => randn([3]).matmul(randn([3, 2]))).toThrow(/at least 2-D/);
+  });
+  it('reshape, slice, permute, concat, axes', () => {
+    expect(() => randn([2, 3]).reshape([4, 2])).toThrow(/cannot reshape .* to \[4,2\]/);
+    expect(() => randn([2, 3]).permute([0, 0])).toThrow(/not a permutation/);
+    expect(() => randn([2, 3]).sum(2)).toThrow(/sum: axis 2 is out of range for a tensor of rank 2/);
+    expect(() => randn([2, 3]).slice(1, 2, 1)).toThrow(/slice/);
+    expect(() => concat([randn([2, 3]), randn([3, 3])], 1)).toThrow(/concat: .* differ outside axis 1/);
+  });
+  it('int32 where a float is needed', () => {
+    const idx = tensor(new Int32Array([0, 2]));
+    expect(() => idx.exp()).toThrow(/exp: .*int32 where a float tensor is needed/);
+    expect(() => oneHot(tensor([1, 2]), 3)).toThrow(/oneHot: indices must be int32/);
+    expect(() => tensor([1.5], undefined, { dtype: 'int32' })).toThrow(/int32 data must be integers/);
+  });
+  it('creation and loss arguments', async () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
+    expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/3 values do not fill shape \[2,2\]/);
+    expect(() => binaryCrossEntropyWithLogits(randn([2]), randn([2]), { reduction: 'avg' as 'mean' })).toThrow(/reduction/);
+    await expect(randn([2]).item()).rejects.toThrow(/2 elements, not 1/);
+  });
+  it('mixing dtypes and unknown backends', async () => {
+    const a = tensor([1, 2], undefined, { dtype: 'float64' });
+    expect(() => a.add(tensor([1, 2]))).toThrow(/mixed dtypes float64 and float32/);
+    await expect(useBackend('tpu' as 'cpu')).rejects.toThrow(/unknown backend 'tpu'/);
+  });
+});
+
+describe('views and one-hot', () => {
+  it('oneHot, concat, slice, permute give the right values', async () => {
+    expect(await oneHot(tensor(new Int32Array([2, 0])), 3).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(await x.transpose().toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(await x.slice(1, 1).toArray()).toEqual([[2, 3], [5, 6]]);
+    expect(await concat([x, x.slice(0, 0, 1)], 0).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [1, 2, 3]]);
+    expect(await x.reshape([3, -1]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(await x.max(1).toArray()).toEqual([3, 6]);
+    expect(await x.sum(0, true).toArray()).toEqual([[5, 7, 9]]);
+  });
+});
