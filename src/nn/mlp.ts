@@ -1,0 +1,30 @@
+// A stack of Linear layers: hidden layers use `activation`, the last uses `outputActivation`.
+import type { Activation } from '../kernels/backend.js';
+import type { CreateOptions } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Linear } from './linear.js';
+import { Module } from './module.js';
+
+export class MLP extends Module {
+  readonly layers: Linear[];
+
+  /** sizes = [in, hidden..., out]. */
+  constructor(sizes: number[], activation: Activation = 'relu', outputActivation: Activation = 'none', opts: CreateOptions = {}) {
+    super();
+    if (sizes.length < 2) throw new Error(`MLP: needs at least an input and an output size, got [${sizes.join(',')}]`);
+    this.layers = sizes.slice(1).map((out, i) => {
+      const act = i === sizes.length - 2 ? outputActivation : activation;
+      return this.registerModule(String(i), new Linear(sizes[i]!, out, act, opts));
+    });
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (const layer of this.layers) {
+      const next = layer.forward(h);
+      if (h !== x) h.dispose();
+      h = next;
+    }
+    return h;
+  }
+}

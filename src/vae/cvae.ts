@@ -1,0 +1,15 @@
+// The Conditional VAE (seed 000's CVAE; seed 002's objective): the one-hot label y is joined to
+// the encoder's input and to the decoder's input, so Q(z|X,y) and P(X|z,y). The prior is N(0, I)
+// or a learned P(z|y); the KL term is then between two diagonal Gaussians.
+import { VAE, type VAEConfig } from './vae.js';
+
+export type CVAEConfig = VAEConfig & { classes: number };
+
+export class CVAE extends VAE {
+  constructor(config: CVAEConfig) {
+    if (!Number.isInteger(config.classes) || config.classes <= 0) {
+      throw new Error(`CVAE: classes must be a positive integer, got ${config.classes}`);
+    }
+    super(config);
+  }
+}

@@ -1,0 +1,237 @@
+// The Variational Autoencoder (Kingma & Welling; the tutorial in ../shared/seeds) and, with a
+// label y, the Conditional VAE.
+//
+//   encoder Q(z|X[,y]):  MLP -> (mu, logvar)           a diagonal Gaussian
+//   sampling:            z = mu + exp(logvar/2) * eps   the reparameterization trick
+//   decoder P(X|z[,y]):  MLP -> logits (Bernoulli) or mean (Gaussian)
+//   ELBO:                log P(X) >= E_Q[log P(X|z)] - KL(Q(z|X) || P(z))
+//
+// The loss is the negative ELBO: the reconstruction term summed over pixels plus the KL term
+// summed over latent dims, per example, then averaged over the batch. (A per-pixel mean with
+// a summed KL would weight the KL 784 times too much.)
+import type { Tensor } from '../tensor/tensor.js';
+import { randn, tensor, zeros, type CreateOptions } from '../tensor/creation.js';
+import { concat, oneHot } from '../tensor/ops/views.js';
+import { Linear } from '../nn/linear.js';
+import { MLP } from '../nn/mlp.js';
+import { Module } from '../nn/module.js';
+import { klBetweenGaussians, klToStandardNormal, reparameterize } from './gaussian.js';
+import { meanImage, negLogLikelihood, type Likelihood } from './likelihood.js';
+
+export interface VAEConfig {
+  /** Pixels per image (784 for MNIST). */
+  inputDim: number;
+  /** Hidden layer sizes of the encoder; the decoder mirrors them. */
+  hidden: number[];
+  latent: number;
+  likelihood: Likelihood;
+  /** Gaussian likelihood only: a fixed variance, or one learned per pixel. */
+  gaussianVariance?: 'fixed' | 'learned';
+  /** Gaussian likelihood with fixed variance: log sigma² (default log 0.1² ). */
+  fixedLogVariance?: number;
+  /** CVAE only: how many classes condition the model (one-hot). 0 or absent for a plain VAE. */
+  classes?: number;
+  /** CVAE only: P(z) = N(0, I), or a learned conditional prior P(z|y). */
+  prior?: 'standard' | 'learned';
+}
+
+export interface ElboTerms {
+  /** recon + beta * kl, averaged over the batch. */
+  loss: Tensor;
+  /** -E_Q[log P(X|z)], one sample of z, averaged over the batch. */
+  recon: Tensor;
+  /** KL(Q(z|X) || P(z)), averaged over the batch. */
+  kl: Tensor;
+}
+
+export interface Posterior {
+  mu: Tensor;
+  logvar: Tensor;
+}
+
+function checkConfig(c: VAEConfig): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`VAE: ${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('inputDim', c.inputDim);
+  positiveInt('latent', c.latent);
+  c.hidden.forEach((h, i) => positiveInt(`hidden[${i}]`, h));
+  if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be bernoulli or gaussian, got ${String(c.likelihood)}`);
+  if (c.classes !== undefined && c.classes !== 0) positiveInt('classes', c.classes);
+  if (c.prior === 'learned' && !c.classes) throw new Error('VAE: a learned prior P(z|y) needs a conditional model (classes > 0)');
+}
+
+export class VAE extends Module {
+  readonly config: Readonly<VAEConfig>;
+  private readonly encoderBody: MLP | null;
+  private readonly muHead: Linear;
+  private readonly logvarHead: Linear;
+  private readonly decoder: MLP;
+  private readonly priorMu: Linear | null = null;
+  private readonly priorLogvar: Linear | null = null;
+  private readonly decoderLogVariance: Tensor | null = null;
+
+  constructor(config: VAEConfig) {
+    super();
+    checkConfig(config);
+    this.config = Object.freeze({ ...config, hidden: [...config.hidden] });
+    const { inputDim, hidden, latent } = config;
+    const cond = config.classes ?? 0;
+    const last = hidden.length ? hidden[hidden.length - 1]! : inputDim + cond;
+    this.encoderBody = hidden.length ? this.registerModule('encoder', new MLP([inputDim + cond, ...hidden], 'relu', 'relu')) : null;
+    this.muHead = this.registerModule('encoderMu', new Linear(last, latent));
+    this.logvarHead = this.registerModule('encoderLogvar', new Linear(last, latent));
+    this.decoder = this.registerModule('decoder', new MLP([latent + cond, ...[...hidden].reverse(), inputDim], 'relu', 'none'));
+    if (config.prior === 'learned') {
+      this.priorMu = this.registerModule('priorMu', new Linear(cond, latent));
+      this.priorLogvar = this.registerModule('priorLogvar', new Linear(cond, latent));
+    }
+    if (config.likelihood === 'gaussian' && config.gaussianVariance === 'learned') {
+      this.decoderLogVariance = this.registerParameter('decoderLogVariance', zeros([inputDim]));
+    }
+  }
+
+  /** Creation options that put a new tensor beside the parameters (same backend and dtype). */
+  private like(): CreateOptions {
+    const w = this.muHead.weight;
+    return { backend: w.backend, dtype: w.dtype };
+  }
+
+  get conditional(): boolean {
+    return (this.config.classes ?? 0) > 0;
+  }
+
+  /** [input, onehot(y)] for a CVAE; the input itself for a VAE. */
+  private withCondition(input: Tensor, y: Tensor | undefined, what: string): Tensor {
+    if (!this.conditional) {
+      if (y) throw new Error(`VAE.${what}: a label was given to an unconditional VAE`);
+      return input;
+    }
+    if (!y) throw new Error(`CVAE.${what}: the label y is required`);
+    if (y.dtype !== 'int32' || y.rank !== 1 || y.shape[0] !== input.shape[0]) {
+      throw new Error(`CVAE.${what}: y must be int32 of shape [${input.shape[0]}], got ${y.describe()}`);
+    }
+    const hot = oneHot(y, this.config.classes!);
+    const joined = concat([input, hot], 1);
+    hot.dispose();
+    return joined;
+  }
+
+  /** Q(z|x[,y]): the posterior's mean and log-variance. */
+  encode(x: Tensor, y?: Tensor): Posterior {
+    if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) {
+      throw new Error(`VAE.encode: expected x of shape [batch, ${this.config.inputDim}], got ${x.describe()}`);
+    }
+    const input = this.withCondition(x, y, 'encode');
+    const h = this.encoderBody ? this.encoderBody.forward(input) : input;
+    const out = { mu: this.muHead.forward(h), logvar: this.logvarHead.forward(h) };
+    if (h !== input) h.dispose();
+    if (input !== x) input.dispose();
+    return out;
+  }
+
+  /** The decoder's raw output for z: logits (Bernoulli) or the mean (Gaussian). */
+  decodeRaw(z: Tensor, y?: Tensor): Tensor {
+    const input = this.withCondition(z, y, 'decode');
+    const out = this.decoder.forward(input);
+    if (input !== z) input.dispose();
+    return out;
+  }
+
+  /** The decoder's mean image for z, in [0, 1] for a Bernoulli decoder. */
+  decode(z: Tensor, y?: Tensor): Tensor {
+    const raw = this.decodeRaw(z, y);
+    const img = meanImage(this.config.likelihood, raw);
+    raw.dispose();
+    return img;
+  }
+
+  /** P(z[|y]) as (mu, logvar); null for the standard normal prior. */
+  prior(y?: Tensor): Posterior | null {
+    if (!this.priorMu || !this.priorLogvar) return null;
+    if (!y) throw new Error('CVAE.prior: the label y is required');
+    const hot = oneHot(y, this.config.classes!);
+    const p = { mu: this.priorMu.forward(hot), logvar: this.priorLogvar.forward(hot) };
+    hot.dispose();
+    return p;
+  }
+
+  /** -log P(x|z) per example, from the decoder's raw output. */
+  reconstructionNLL(raw: Tensor, x: Tensor): Tensor {
+    const logVar = this.decoderLogVariance ?? this.config.fixedLogVariance ?? Math.log(0.01);
+    return negLogLikelihood(this.config.likelihood, raw, x, logVar);
+  }
+
+  /** KL(Q(z|x) || P(z[|y])) per example, in closed form. */
+  klTerm(q: Posterior, y?: Tensor): Tensor {
+    const p = this.prior(y);
+    if (!p) return klToStandardNormal(q.mu, q.logvar);
+    const kl = klBetweenGaussians(q.mu, q.logvar, p.mu, p.logvar);
+    p.mu.dispose();
+    p.logvar.dispose();
+    return kl;
+  }
+
+  /** Per-example reconstruction and KL terms, with one reparameterized sample of z. */
+  elboTerms(x: Tensor, y?: Tensor): { recon: Tensor; kl: Tensor } {
+    const q = this.encode(x, y);
+    const z = reparameterize(q.mu, q.logvar);
+    const raw = this.decodeRaw(z, y);
+    const recon = this.reconstructionNLL(raw, x);
+    const kl = this.klTerm(q, y);
+    for (const t of [q.mu, q.logvar, z, raw]) t.dispose();
+    return { recon, kl };
+  }
+
+  /** The negative ELBO and its terms, averaged over the batch; beta weights the KL term. */
+  elbo(x: Tensor, opts: { y?: Tensor; beta?: number } = {}): ElboTerms {
+    const beta = opts.beta ?? 1;
+    const { recon, kl } = this.elboTerms(x, opts.y);
+    const reconMean = recon.mean();
+    const klMean = kl.mean();
+    const loss = beta === 1 ? reconMean.add(klMean) : reconMean.add(klMean.mul(beta));
+    recon.dispose();
+    kl.dispose();
+    return { loss, recon: reconMean, kl: klMean };
+  }
+
+  /** n draws from the prior, decoded to mean images [n, inputDim]. For a CVAE, y gives each draw's class. */
+  sample(n: number, y?: Tensor): Tensor {
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
+    if (this.conditional && (!y || y.shape[0] !== n)) throw new Error(`CVAE.sample: needs ${n} labels`);
+    const p = this.prior(y);
+    const z = p ? reparameterize(p.mu, p.logvar) : randn([n, this.config.latent], this.like());
+    const img = this.decode(z, y);
+    z.dispose();
+    p?.mu.dispose();
+    p?.logvar.dispose();
+    return img;
+  }
+
+  /** Decodes the posterior means of x: the model's reconstructions [batch, inputDim]. */
+  reconstruct(x: Tensor, y?: Tensor): Tensor {
+    const q = this.encode(x, y);
+    const img = this.decode(q.mu, y);
+    q.mu.dispose();
+    q.logvar.dispose();
+    return img;
+  }
+
+  /**
+   * Images along the straight line between the posterior means of two single examples a and b
+   * ([1, inputDim] each): steps images, a's reconstruction first and b's last.
+   */
+  interpolate(a: Tensor, b: Tensor, steps: number, y?: Tensor): Tensor {
+    if (!Number.isInteger(steps) || steps < 2) throw new Error(`VAE.interpolate: steps must be an integer >= 2, got ${steps}`);
+    const both = concat([a, b], 0);
+    const yy = y ? concat([y, y], 0) : undefined;
+    const { mu, logvar } = this.encode(both, yy);
+    const [ma, mb] = [mu.slice(0, 0, 1), mu.slice(0, 1, 2)];
+    const t = tensor(Array.from({ length: steps }, (_, i) => [i / (steps - 1)]), undefined, this.like());
+    const path = ma.add(mb.sub(ma).mul(t)); // (1 - t) a + t b
+    const labels = y ? concat(Array.from({ length: steps }, () => y), 0) : undefined;
+    const img = this.decode(path, labels);
+    for (const x of [both, yy, mu, logvar, ma, mb, t, path, labels]) x?.dispose();
+    return img;
+  }
+}
