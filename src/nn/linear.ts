@@ -7,8 +7,13 @@ import { linearInit } from './init.js';
 import { Module } from './module.js';
 
 export class Linear extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor;
+  /** [outFeatures, inFeatures], as in PyTorch. */
+  get weight(): Tensor {
+    return this.parameter('weight');
+  }
+  get bias(): Tensor {
+    return this.parameter('bias');
+  }
 
   constructor(
     readonly inFeatures: number,
@@ -21,8 +26,8 @@ export class Linear extends Module {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Linear: ${name} must be a positive integer, got ${v}`);
     }
     const { weight, bias } = linearInit(inFeatures, outFeatures, opts);
-    this.weight = this.registerParameter('weight', weight);
-    this.bias = this.registerParameter('bias', bias);
+    this.registerParameter('weight', weight);
+    this.registerParameter('bias', bias);
   }
 
   forward(x: Tensor): Tensor {

@@ -14,6 +14,38 @@ export abstract class Module {
     return t;
   }
 
+  /** A registered parameter by name (modules read their parameters through this). */
+  protected parameter(name: string): Tensor {
+    const p = this.params.get(name);
+    if (!p) throw new Error(`Module: no parameter '${name}'`);
+    return p;
+  }
+
+  /**
+   * Runs fn with the parameters replaced, in namedParameters() order, by the given tensors, then
+   * puts the originals back: a functional call, so gradcheck can differentiate with respect to
+   * parameters it owns.
+   */
+  withParameters<T>(replacements: readonly Tensor[], fn: () => T): T {
+    const slots: [Map<string, Tensor>, string, Tensor][] = [];
+    const collect = (m: Module) => {
+      for (const [n, p] of m.params) slots.push([m.params, n, p]);
+      for (const c of m.children.values()) collect(c);
+    };
+    collect(this);
+    if (replacements.length !== slots.length) throw new Error(`withParameters: ${replacements.length} tensors for ${slots.length} parameters`);
+    slots.forEach(([map, n, p], i) => {
+      const r = replacements[i]!;
+      if (r.shape.join() !== p.shape.join()) throw new Error(`withParameters: '${n}' is ${p.describe()}, got ${r.describe()}`);
+      map.set(n, r);
+    });
+    try {
+      return fn();
+    } finally {
+      for (const [map, n, p] of slots) map.set(n, p);
+    }
+  }
+
   protected registerModule<M extends Module>(name: string, m: M): M {
     if (this.params.has(name) || this.children.has(name)) throw new Error(`Module: '${name}' is registered twice`);
     this.children.set(name, m);

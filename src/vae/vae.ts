@@ -69,7 +69,7 @@ export class VAE extends Module {
   private readonly decoder: MLP;
   private readonly priorMu: Linear | null = null;
   private readonly priorLogvar: Linear | null = null;
-  private readonly decoderLogVariance: Tensor | null = null;
+  private readonly learnedLogVariance: boolean;
 
   constructor(config: VAEConfig) {
     super();
@@ -86,9 +86,8 @@ export class VAE extends Module {
       this.priorMu = this.registerModule('priorMu', new Linear(cond, latent));
       this.priorLogvar = this.registerModule('priorLogvar', new Linear(cond, latent));
     }
-    if (config.likelihood === 'gaussian' && config.gaussianVariance === 'learned') {
-      this.decoderLogVariance = this.registerParameter('decoderLogVariance', zeros([inputDim]));
-    }
+    this.learnedLogVariance = config.likelihood === 'gaussian' && config.gaussianVariance === 'learned';
+    if (this.learnedLogVariance) this.registerParameter('decoderLogVariance', zeros([inputDim]));
   }
 
   /** Creation options that put a new tensor beside the parameters (same backend and dtype). */
@@ -158,7 +157,7 @@ export class VAE extends Module {
 
   /** -log P(x|z) per example, from the decoder's raw output. */
   reconstructionNLL(raw: Tensor, x: Tensor): Tensor {
-    const logVar = this.decoderLogVariance ?? this.config.fixedLogVariance ?? Math.log(0.01);
+    const logVar = this.learnedLogVariance ? this.parameter('decoderLogVariance') : (this.config.fixedLogVariance ?? Math.log(0.01));
     return negLogLikelihood(this.config.likelihood, raw, x, logVar);
   }
 
