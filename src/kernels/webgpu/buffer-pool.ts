@@ -1,0 +1,78 @@
+// Buffers by size class. Creating a GPUBuffer is slow and a training step makes hundreds of
+// short-lived intermediates, so freed buffers wait in a free list keyed by their (rounded) size.
+//
+// The subtle part: a freed buffer may still be read by commands that are encoded but not yet
+// submitted. If it went straight back to the pool, the next upload (queue.writeBuffer, which runs
+// *before* the not-yet-submitted commands) could overwrite data those commands still need.
+// So frees are parked in `pending` and reach the free lists only once their batch is submitted.
+
+/** Round a byte count up to its size class: 16, then 2^k or 1.5·2^k (at most a third wasted). */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 16) return 16;
+  const pow = 2 ** Math.ceil(Math.log2(bytes));
+  const threeQuarters = (pow / 4) * 3;
+  return bytes <= threeQuarters && threeQuarters % 16 === 0 ? threeQuarters : pow;
+}
+
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  private pending: GPUBuffer[] = [];
+  /** Bytes sitting in the free lists (not in use, not pending). */
+  pooledBytes = 0;
+  pooledBuffers = 0;
+  /** Bytes of every GPUBuffer this pool created and has not destroyed. */
+  deviceBytes = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly usage: number,
+    /** Beyond this many pooled bytes, freed buffers are destroyed instead of kept. */
+    private readonly maxPooledBytes: number,
+    private readonly label: string,
+  ) {}
+
+  acquire(bytes: number): GPUBuffer {
+    const cls = sizeClass(bytes);
+    const list = this.free.get(cls);
+    const reused = list?.pop();
+    if (reused) {
+      this.pooledBytes -= cls;
+      this.pooledBuffers--;
+      return reused;
+    }
+    this.deviceBytes += cls;
+    return this.device.createBuffer({ size: cls, usage: this.usage, label: `${this.label}:${cls}` });
+  }
+
+  /** Give a buffer back; it becomes reusable after the next submit (see above). */
+  release(buffer: GPUBuffer): void {
+    this.pending.push(buffer);
+  }
+
+  /** Called right after queue.submit(): everything released before it may now be reused. */
+  onSubmitted(): void {
+    for (const b of this.pending) {
+      const cls = b.size;
+      if (this.pooledBytes + cls > this.maxPooledBytes) {
+        this.deviceBytes -= cls;
+        b.destroy();
+        continue;
+      }
+      let list = this.free.get(cls);
+      if (!list) this.free.set(cls, (list = []));
+      list.push(b);
+      this.pooledBytes += cls;
+      this.pooledBuffers++;
+    }
+    this.pending = [];
+  }
+
+  /** Destroys every pooled buffer (pending ones stay until their submit). */
+  trim(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.deviceBytes -= this.pooledBytes;
+    this.free.clear();
+    this.pooledBytes = 0;
+    this.pooledBuffers = 0;
+  }
+}

@@ -1,0 +1,6 @@
+// The WebGPU backend: public surface.
+export { createWebGPUBackend, isCpuAdapter, type WebGPUBackendOptions } from './create.js';
+export { WebGPUBackend, type WebGPUStats } from './webgpu-backend.js';
+export { WebGPUBuf } from './buffer.js';
+export type { MatmulStrategy, MatmulStrategyChoice } from './kernels/matmul/index.js';
+export { Runtime, type KernelSpec, type RuntimeOptions } from './runtime.js';

@@ -1,0 +1,115 @@
+// Elementwise map, generated from a row of the MAP_OPS table: the row's WGSL expression becomes
+// `fn op_(x, y, z, p)`, and a kernel calls it once per output element.
+//
+// Two shapes of kernel:
+//  - contiguous: every input is either dense with the output's shape or a single broadcast
+//    value. Each invocation does 4 elements with vec4 loads and stores. Buffers are allocated
+//    in multiples of 16 bytes, so the last vec4 may run past `n` but never past the buffer.
+//  - strided: anything else (broadcast over some axes). The flat output index is unfolded into
+//    one read offset per input using the shape and per-input strides from the uniform block.
+// Inputs may be int32 (read as i32, converted to f32: oneHot = eq(indices, arange)); the output
+// is float32.
+import type { Shape } from '../../backend.js';
+import { MAP_OPS, WGSL_MAP_HELPERS, type MapOp } from '../../elementwise.js';
+import { broadcastStrides, sizeOf } from '../../layout.js';
+import type { WebGPUBuf } from '../buffer.js';
+import { coalesce } from '../coalesce.js';
+import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
+import { f32, paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import type { Runtime } from '../runtime.js';
+import { offsetsFromIndex, wgslScalar } from '../wgsl.js';
+
+const WG = 64;
+const NAMES = ['x', 'y', 'z'];
+
+export interface MapArg {
+  buf: WebGPUBuf;
+  shape: Shape;
+}
+
+/** How the contiguous kernel reads one input: a vec4 run, or one value broadcast everywhere. */
+type ContigRead = 'vec' | 'splat';
+
+function opFunction(op: MapOp): string {
+  return `fn op_(x: f32, y: f32, z: f32, p: f32) -> f32 {\n  return ${MAP_OPS[op].wgsl};\n}`;
+}
+
+function bindings(types: readonly string[], outType: string): string {
+  const decl = types.map((t, j) => `@group(0) @binding(${j + 1}) var<storage, read> X${j}: array<${t}>;`);
+  decl.push(`@group(0) @binding(${types.length + 1}) var<storage, read_write> O: array<${outType}>;`);
+  return decl.join('\n');
+}
+
+function contiguousKernel(op: MapOp, dtypes: readonly ('float32' | 'int32')[], reads: readonly ContigRead[]) {
+  const slots: ParamSlot[] = [u32('n4'), f32('p')];
+  const types = dtypes.map((d, j) => (reads[j] === 'vec' ? `vec4<${wgslScalar(d)}>` : wgslScalar(d)));
+  const loads = dtypes.map((_, j) => {
+    const v = reads[j] === 'vec' ? `X${j}[i]` : `X${j}[0]`;
+    return `  let ${NAMES[j]} = vec4<f32>(${v});`;
+  });
+  const arg = (j: number, lane: string): string => (j < dtypes.length ? `${NAMES[j]}.${lane}` : '0.0');
+  const lanes = ['x', 'y', 'z', 'w'].map((l) => `op_(${arg(0, l)}, ${arg(1, l)}, ${arg(2, l)}, p)`);
+  const source = `${WGSL_MAP_HELPERS}
+${opFunction(op)}
+${paramsDecl(slots)}
+${bindings(types, 'vec4<f32>')}
+@compute @workgroup_size(${WG})
+fn main(${GRID_BUILTINS}) {
+${paramsLets(slots)}
+  let i = (${FLAT_WORKGROUP}) * ${WG}u + lid;
+  if (i >= n4) { return; }
+${loads.join('\n')}
+  O[i] = vec4<f32>(${lanes.join(', ')});
+}`;
+  return { name: `map_${op}_contiguous`, source, slots };
+}
+
+function stridedKernel(op: MapOp, dtypes: readonly ('float32' | 'int32')[], rank: number) {
+  const slots: ParamSlot[] = [u32('n'), f32('p')];
+  for (let d = 1; d < rank; d++) slots.push(u32(`shape${d}`));
+  for (let j = 0; j < dtypes.length; j++) for (let d = 0; d < rank; d++) slots.push(u32(`s${j}_${d}`));
+  const loads = dtypes.map((_, j) => `  let ${NAMES[j]} = f32(X${j}[off${j}]);`);
+  const args = [0, 1, 2].map((j) => (j < dtypes.length ? NAMES[j] : '0.0'));
+  const source = `${WGSL_MAP_HELPERS}
+${opFunction(op)}
+${paramsDecl(slots)}
+${bindings(dtypes.map(wgslScalar), 'f32')}
+@compute @workgroup_size(${WG})
+fn main(${GRID_BUILTINS}) {
+${paramsLets(slots)}
+  let i = (${FLAT_WORKGROUP}) * ${WG}u + lid;
+  if (i >= n) { return; }
+${offsetsFromIndex(rank, dtypes.length, (d) => `shape${d}`, (j, d) => `s${j}_${d}`)}
+${loads.join('\n')}
+  O[i] = op_(${args.join(', ')}, p);
+}`;
+  return { name: `map_${op}_strided${rank}`, source, slots };
+}
+
+export function encodeMap(rt: Runtime, op: MapOp, inputs: readonly MapArg[], out: WebGPUBuf, outShape: Shape, param: number): void {
+  const def = MAP_OPS[op];
+  if (inputs.length !== def.arity) throw new Error(`map ${op}: expects ${def.arity} input(s), got ${inputs.length}`);
+  const n = sizeOf(outShape);
+  if (n === 0) return;
+  const dtypes = inputs.map((a) => {
+    if (a.buf.dtype === 'float64') throw new Error('map: float64 is not supported on webgpu');
+    return a.buf.dtype as 'float32' | 'int32';
+  });
+  const { shape, strides } = coalesce(outShape, inputs.map((a) => broadcastStrides(a.shape, outShape)));
+  const buffers = [...inputs.map((a) => a.buf.gpuBuffer), out.gpuBuffer];
+
+  const contiguous = shape.length === 1 && strides.every((s) => s[0] === 1 || s[0] === 0);
+  if (contiguous) {
+    const reads = strides.map((s): ContigRead => (s[0] === 1 ? 'vec' : 'splat'));
+    const kernel = rt.variant(`map|${op}|${dtypes}|${reads}`, () => contiguousKernel(op, dtypes, reads));
+    const n4 = Math.ceil(n / 4);
+    rt.dispatch(kernel, { n4, p: param }, buffers, grid1d(Math.ceil(n4 / WG)));
+    return;
+  }
+  const rank = shape.length;
+  const kernel = rt.variant(`map|${op}|${dtypes}|r${rank}`, () => stridedKernel(op, dtypes, rank));
+  const params: Record<string, number> = { n, p: param };
+  for (let d = 1; d < rank; d++) params[`shape${d}`] = shape[d];
+  strides.forEach((s, j) => s.forEach((v, d) => (params[`s${j}_${d}`] = v)));
+  rt.dispatch(kernel, params, buffers, grid1d(Math.ceil(n / WG)));
+}

@@ -1,0 +1,149 @@
+// Reduce (sum / max / min) over any set of axes. The input's axes split into kept axes (they
+// index the output element o) and reduced axes (they index the element r being folded in), and
+// input offset = base(o) + step(r), each an unfolding of the index with uniform strides.
+// Each group is coalesced on its own, so "sum the rows of a [128, 784]" is 1 kept × 1 reduced axis.
+//
+// Two kernels:
+//  - tree: one workgroup per output element. Its 64 invocations each fold a strided share of
+//    the R inputs, then combine their partials pairwise in var<workgroup> memory, halving the
+//    active invocations each step, with a barrier between steps (log2 64 = 6 steps).
+//  - serial: one invocation per output element folds all R inputs in a loop. No barriers, which
+//    wins when R is small or the outputs are many (barriers are costly on CPU Vulkan drivers),
+//    e.g. summing a [128, 400] over its batch axis: neighbouring invocations read neighbouring
+//    addresses.
+// max/min propagate NaN as the CPU does: NaN wins every comparison (tested on the bit pattern).
+import type { ReduceOp, Shape } from '../../backend.js';
+import { contiguousStrides, sizeOf } from '../../layout.js';
+import type { WebGPUBuf } from '../buffer.js';
+import { coalesce } from '../coalesce.js';
+import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
+import { paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import type { KernelSpec, Runtime } from '../runtime.js';
+import { offsetsFromIndex, WGSL_FLOAT_BITS } from '../wgsl.js';
+
+const TREE_WG = 64;
+const SERIAL_WG = 64;
+
+export type ReduceKernelKind = 'tree' | 'serial';
+
+/** The identity of each fold and how two partial results combine. */
+const FOLD: Record<ReduceOp, { init: string; combine: string }> = {
+  sum: { init: '0.0', combine: 'a + b' },
+  max: { init: 'f32_from_bits_(NEG_INF_)', combine: 'select(b, a, a > b || is_nan_(a))' },
+  min: { init: 'f32_from_bits_(POS_INF_)', combine: 'select(b, a, a < b || is_nan_(a))' },
+};
+
+function slotsFor(keptRank: number, redRank: number): ParamSlot[] {
+  const s: ParamSlot[] = [u32('outCount'), u32('redCount')];
+  for (let d = 1; d < keptRank; d++) s.push(u32(`kshape${d}`));
+  for (let d = 0; d < keptRank; d++) s.push(u32(`kstride${d}`));
+  for (let d = 1; d < redRank; d++) s.push(u32(`rshape${d}`));
+  for (let d = 0; d < redRank; d++) s.push(u32(`rstride${d}`));
+  return s;
+}
+
+function header(op: ReduceOp, slots: ParamSlot[]): string {
+  return `${WGSL_FLOAT_BITS}
+fn combine_(a: f32, b: f32) -> f32 { return ${FOLD[op].combine}; }
+${paramsDecl(slots)}
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> O: array<f32>;`;
+}
+
+function treeKernel(op: ReduceOp, keptRank: number, redRank: number): KernelSpec {
+  const slots = slotsFor(keptRank, redRank);
+  const source = `${header(op, slots)}
+var<workgroup> partial: array<f32, ${TREE_WG}>;
+@compute @workgroup_size(${TREE_WG})
+fn main(${GRID_BUILTINS}) {
+${paramsLets(slots)}
+  let o = ${FLAT_WORKGROUP};
+  // o is uniform across the workgroup, so returning here keeps the barriers below uniform
+  if (o >= outCount) { return; }
+${offsetsFromIndex(keptRank, 1, (d) => `kshape${d}`, (_j, d) => `kstride${d}`, 'o')}
+  let base = off0;
+  var acc = ${FOLD[op].init};
+  for (var r = lid; r < redCount; r += ${TREE_WG}u) {
+${offsetsFromIndex(redRank, 1, (d) => `rshape${d}`, (_j, d) => `rstride${d}`, 'r', 'u32', 'r_').replace(/^/gm, '  ')}
+    acc = combine_(acc, X[base + r_off0]);
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var half = ${TREE_WG / 2}u; half > 0u; half >>= 1u) {
+    if (lid < half) { partial[lid] = combine_(partial[lid], partial[lid + half]); }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { O[o] = partial[0]; }
+}`;
+  return { name: `reduce_${op}_tree_k${keptRank}_r${redRank}`, source, slots };
+}
+
+function serialKernel(op: ReduceOp, keptRank: number, redRank: number): KernelSpec {
+  const slots = slotsFor(keptRank, redRank);
+  const source = `${header(op, slots)}
+@compute @workgroup_size(${SERIAL_WG})
+fn main(${GRID_BUILTINS}) {
+${paramsLets(slots)}
+  let o = (${FLAT_WORKGROUP}) * ${SERIAL_WG}u + lid;
+  if (o >= outCount) { return; }
+${offsetsFromIndex(keptRank, 1, (d) => `kshape${d}`, (_j, d) => `kstride${d}`, 'o')}
+  let base = off0;
+  var acc = ${FOLD[op].init};
+  for (var r = 0u; r < redCount; r++) {
+${offsetsFromIndex(redRank, 1, (d) => `rshape${d}`, (_j, d) => `rstride${d}`, 'r', 'u32', 'r_').replace(/^/gm, '  ')}
+    acc = combine_(acc, X[base + r_off0]);
+  }
+  O[o] = acc;
+}`;
+  return { name: `reduce_${op}_serial_k${keptRank}_r${redRank}`, source, slots };
+}
+
+/** Which kernel: the tree when there is a lot to fold per output and few outputs to spread. */
+export function chooseReduceKernel(outCount: number, redCount: number, innermostReduced: boolean): ReduceKernelKind {
+  if (redCount < 64) return 'serial';
+  if (innermostReduced) return 'tree';
+  return outCount >= 256 ? 'serial' : 'tree';
+}
+
+export function encodeReduce(
+  rt: Runtime,
+  op: ReduceOp,
+  x: WebGPUBuf,
+  inShape: Shape,
+  axes: readonly number[],
+  out: WebGPUBuf,
+  force?: ReduceKernelKind,
+): void {
+  const rank = inShape.length;
+  for (const a of axes) {
+    if (!Number.isInteger(a) || a < 0 || a >= rank) throw new Error(`reduce: axis ${a} out of range for rank ${rank}`);
+  }
+  const reduced = new Set(axes);
+  const strides = contiguousStrides(inShape);
+  const keptAxes = inShape.map((_, i) => i).filter((i) => !reduced.has(i));
+  const redAxes = inShape.map((_, i) => i).filter((i) => reduced.has(i));
+  const outCount = sizeOf(keptAxes.map((i) => inShape[i]));
+  const redCount = sizeOf(redAxes.map((i) => inShape[i]));
+  if (out.size < outCount) throw new Error(`reduce: output holds ${out.size} elements, needs ${outCount}`);
+  if (outCount === 0) return;
+  const kept = coalesce(keptAxes.map((i) => inShape[i]), [keptAxes.map((i) => strides[i])]);
+  const red = coalesce(redAxes.map((i) => inShape[i]), [redAxes.map((i) => strides[i])]);
+  const kr = kept.shape.length, rr = red.shape.length;
+  const innermost = rank > 0 && reduced.has(rank - 1) && inShape[rank - 1] > 1;
+  const kind = force ?? chooseReduceKernel(outCount, redCount, innermost);
+  const kernel = rt.variant(`reduce|${op}|${kind}|${kr}|${rr}`, () =>
+    kind === 'tree' ? treeKernel(op, kr, rr) : serialKernel(op, kr, rr),
+  );
+  const params: Record<string, number> = { outCount, redCount };
+  for (let d = 0; d < kr; d++) {
+    if (d > 0) params[`kshape${d}`] = kept.shape[d];
+    params[`kstride${d}`] = kept.strides[0][d];
+  }
+  for (let d = 0; d < rr; d++) {
+    if (d > 0) params[`rshape${d}`] = red.shape[d];
+    params[`rstride${d}`] = red.strides[0][d];
+  }
+  // an empty reduction (some reduced axis of size 0) loops zero times and writes the identity
+  const groups = kind === 'tree' ? outCount : Math.ceil(outCount / SERIAL_WG);
+  rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups));
+}

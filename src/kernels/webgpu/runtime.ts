@@ -1,0 +1,255 @@
+// The command stream: every kernel launch is recorded into one shared command encoder and
+// compute pass, and the whole batch is submitted at once (on read(), flush(), or when the batch
+// grows large). Dispatches within one pass see each other's writes in order, so a training step
+// needs no submits at all until something is read back.
+//
+// Parameters: each dispatch's uniform block is packed into a host-side staging area at its own
+// (aligned) offset, and the staging area is written to one GPU uniform buffer with a single
+// queue.writeBuffer just before the submit. (One writeBuffer per dispatch would be correct too,
+// but it is a call into the driver per launch; see bench/dispatch.ts for the measured cost.)
+// Reusing that uniform buffer for the next batch is safe: queue.writeBuffer is ordered on the
+// queue after the previous submit, whose commands have therefore already read their parameters.
+import { BufferPool } from './buffer-pool.js';
+import { MAP_READ, Usage } from './gpu-api.js';
+import { packParams, paramBytes, type ParamSlot, type ParamValues } from './params.js';
+import { PipelineCache, type Kernel } from './pipelines.js';
+
+/** What a kernel generator produces. */
+export interface KernelSpec {
+  name: string;
+  source: string;
+  slots: readonly ParamSlot[];
+}
+
+export interface RuntimeOptions {
+  /** Submit after this many dispatches even if nobody reads (keeps the pool from ballooning). */
+  maxDispatchesPerBatch?: number;
+  /** Bytes of uniform staging per batch; a full staging area also ends the batch. */
+  uniformBytes?: number;
+  /** Freed buffers beyond this many bytes are destroyed rather than pooled. */
+  maxPooledBytes?: number;
+}
+
+export class Runtime {
+  readonly pool: BufferPool;
+  private readonly readPool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly hasTimestamps: boolean;
+
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batchDispatches = 0;
+  private readonly maxDispatches: number;
+
+  // uniform staging: one host buffer, three typed views of it, one GPU buffer of the same size
+  private readonly staging: ArrayBuffer;
+  private readonly words: { u32: Uint32Array; i32: Int32Array; f32: Float32Array };
+  private readonly uniformBuffer: GPUBuffer;
+  private uniformUsed = 0;
+  private readonly uniformAlign: number;
+
+  // timing (timestamp queries)
+  private timedPass: GPUComputePassTimestampWrites | null = null;
+  private querySet: GPUQuerySet | null = null;
+  private resolveBuffer: GPUBuffer | null = null;
+
+  /** An asynchronous error (compile, validation) not yet thrown to the caller. */
+  private pendingError: Error | null = null;
+  private lost: string | null = null;
+  private destroyed = false;
+
+  /** Objects that must live as long as the device (see create.ts). */
+  keepAlive: unknown[] = [];
+
+  /** Counters, for tests and benchmarks. */
+  readonly counters = { dispatches: 0, submits: 0 };
+
+  constructor(
+    readonly device: GPUDevice,
+    options: RuntimeOptions = {},
+  ) {
+    this.maxDispatches = options.maxDispatchesPerBatch ?? 512;
+    const uniformBytes = options.uniformBytes ?? 1 << 16;
+    this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
+    this.staging = new ArrayBuffer(uniformBytes);
+    this.words = { u32: new Uint32Array(this.staging), i32: new Int32Array(this.staging), f32: new Float32Array(this.staging) };
+    this.uniformBuffer = device.createBuffer({ size: uniformBytes, usage: Usage.UNIFORM | Usage.COPY_DST, label: 'params' });
+    const storage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
+    this.pool = new BufferPool(device, storage, options.maxPooledBytes ?? 512 << 20, 'storage');
+    this.readPool = new BufferPool(device, MAP_READ | Usage.COPY_DST, 64 << 20, 'readback');
+    this.pipelines = new PipelineCache(device, (e) => this.report(e));
+    this.pipelines.onInvalid = (k) => {
+      for (const [key, v] of this.variants) if (v === k) this.variants.delete(key);
+    };
+    this.hasTimestamps = device.features.has('timestamp-query');
+    device.addEventListener('uncapturederror', (ev) => {
+      const err = (ev as GPUUncapturedErrorEvent).error;
+      // "X is invalid due to a previous error" only echoes an error already reported
+      // (a compile error arrives through its error scope, the others through this event)
+      if (!/due to a previous error/.test(err.message)) this.report(new Error(`WebGPU error: ${err.message}`));
+    });
+    device.lost.then((info) => {
+      if (!this.destroyed) this.lost = `WebGPU device lost (${info.reason}): ${info.message || 'no message'}`;
+    });
+  }
+
+  private report(e: Error): void {
+    // Keep the first error (later ones are usually its consequences), except that a compile
+    // error, which names the kernel and line, beats the validation noise it causes.
+    const isCompile = (x: Error): boolean => x.message.startsWith('WGSL kernel');
+    if (!this.pendingError || (isCompile(e) && !isCompile(this.pendingError))) this.pendingError = e;
+  }
+
+  /** Throws if the device is gone or an earlier asynchronous error is waiting to be reported. */
+  check(): void {
+    if (this.destroyed) throw new Error('webgpu backend: used after destroy()');
+    if (this.lost) throw new Error(`${this.lost}. Create a new backend (or fall back to the cpu backend).`);
+    const e = this.pendingError;
+    if (e) {
+      this.pendingError = null;
+      throw e;
+    }
+  }
+
+  kernel(name: string, source: string, slots: readonly ParamSlot[]): Kernel {
+    return this.pipelines.get(name, source, slots);
+  }
+
+  private readonly variants = new Map<string, Kernel>();
+  /**
+   * The kernel for a variant key (op, dtypes, rank, ...), generating its source only the first
+   * time: building WGSL strings on every call would cost more than the dispatch itself.
+   */
+  variant(key: string, make: () => KernelSpec): Kernel {
+    let k = this.variants.get(key);
+    if (!k) {
+      const spec = make();
+      k = this.pipelines.get(spec.name, spec.source, spec.slots);
+      this.variants.set(key, k);
+    }
+    return k;
+  }
+
+  /** Records one launch of `kernel` over `grid` workgroups; bindings 1.. are `buffers`, in order. */
+  dispatch(kernel: Kernel, params: ParamValues, buffers: readonly GPUBuffer[], grid: readonly [number, number, number]): void {
+    this.check();
+    const block = paramBytes(kernel.slots);
+    if (this.timedPass === null && (this.batchDispatches >= this.maxDispatches || this.uniformUsed + block > this.staging.byteLength)) {
+      this.flush();
+    }
+    if (this.uniformUsed + block > this.staging.byteLength) throw new Error('webgpu: uniform staging full inside a timed region');
+    const offset = this.uniformUsed;
+    packParams(kernel.slots, params, this.words, offset / 4);
+    this.uniformUsed = Math.ceil((offset + block) / this.uniformAlign) * this.uniformAlign;
+
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniformBuffer, offset, size: block } }];
+    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
+    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
+    const pass = this.ensurePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    this.batchDispatches++;
+    this.counters.dispatches++;
+  }
+
+  private ensureEncoder(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  private ensurePass(): GPUComputePassEncoder {
+    if (!this.pass) {
+      const timestampWrites = this.timedPass ?? undefined;
+      this.pass = this.ensureEncoder().beginComputePass(timestampWrites ? { timestampWrites } : {});
+    }
+    return this.pass;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  /** Submits everything recorded so far. */
+  flush(): void {
+    if (this.destroyed || this.lost) return;
+    if (this.encoder) {
+      this.endPass();
+      if (this.uniformUsed > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.staging, 0, this.uniformUsed);
+      this.device.queue.submit([this.encoder.finish()]);
+      this.counters.submits++;
+      this.encoder = null;
+    }
+    this.uniformUsed = 0;
+    this.batchDispatches = 0;
+    this.pool.onSubmitted(); // nothing unsubmitted can use the freed buffers any more
+  }
+
+  /** Copies `bytes` of `buffer` back to the host after all recorded work. */
+  async read(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.check();
+    if (bytes === 0) return new ArrayBuffer(0);
+    const staging = this.readPool.acquire(bytes);
+    this.endPass();
+    this.ensureEncoder().copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    this.flush();
+    await this.pipelines.settled();
+    try {
+      await staging.mapAsync(MAP_READ, 0, bytes);
+    } catch (e) {
+      this.check();
+      throw e;
+    }
+    const copy = staging.getMappedRange(0, bytes).slice(0);
+    staging.unmap();
+    this.readPool.release(staging);
+    this.readPool.onSubmitted(); // unmapped: free to reuse for the next read
+    this.check();
+    return copy;
+  }
+
+  /** Waits until the device has finished all submitted work (and reports async errors). */
+  async finish(): Promise<void> {
+    this.check();
+    this.flush();
+    await this.pipelines.settled();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
+  }
+
+  /**
+   * Milliseconds the device spends on the work `record` encodes: from timestamp queries around
+   * one compute pass when the adapter has them, else wall-clock around submit + completion.
+   */
+  async time(record: () => void): Promise<{ ms: number; clock: 'timestamp' | 'wall' }> {
+    await this.finish();
+    if (!this.hasTimestamps) {
+      const t0 = performance.now();
+      record();
+      await this.finish();
+      return { ms: performance.now() - t0, clock: 'wall' };
+    }
+    const querySet = (this.querySet ??= this.device.createQuerySet({ type: 'timestamp', count: 2 }));
+    this.timedPass = { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
+    try {
+      this.ensurePass(); // the timed pass exists even if `record` dispatches nothing
+      record();
+    } finally {
+      this.timedPass = null;
+    }
+    const resolve = (this.resolveBuffer ??= this.device.createBuffer({ size: 16, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC }));
+    this.endPass();
+    this.ensureEncoder().resolveQuerySet(querySet, 0, 2, resolve, 0);
+    const raw = await this.read(resolve, 16);
+    const t = new BigInt64Array(raw);
+    return { ms: Number(t[1] - t[0]) / 1e6, clock: 'timestamp' };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.encoder = null;
+    this.pass = null;
+    this.device.destroy();
+  }
+}

@@ -1,0 +1,218 @@
+// The WebGPU backend: the Backend interface on top of the runtime (batching, pool, pipelines)
+// and the kernel generators in ./kernels. Methods only validate, allocate and record; nothing
+// waits for the device until read().
+import type { AdamDesc, Backend, Buf, DType, Layout, MapInput, MatmulDesc, RandomDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
+import type { MapOp } from '../elementwise.js';
+import { sizeOf } from '../layout.js';
+import { WebGPUBuf } from './buffer.js';
+import { encodeAdam } from './kernels/adam.js';
+import { encodeCopy } from './kernels/copy.js';
+import { encodeFill } from './kernels/fill.js';
+import { encodeMap } from './kernels/map.js';
+import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
+import { encodeRandom } from './kernels/random.js';
+import { encodeReduce } from './kernels/reduce.js';
+import type { Runtime } from './runtime.js';
+
+export interface WebGPUStats {
+  /** Buffers allocated and not yet freed. */
+  buffers: number;
+  /** Bytes of data in those buffers (element count × 4). */
+  bytes: number;
+  /** Bytes of freed buffers kept for reuse. */
+  pooledBytes: number;
+  /** Bytes of all GPUBuffers this backend holds on the device (live, pooled, awaiting reuse). */
+  deviceBytes: number;
+  dispatches: number;
+  submits: number;
+  pipelines: number;
+}
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  readonly dtypes: readonly DType[] = ['float32', 'int32'];
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private strategy: MatmulStrategyChoice = 'auto';
+
+  constructor(
+    /** The command stream; exposed for benchmarks and custom kernels. */
+    readonly runtime: Runtime,
+    readonly description: string,
+    /** The adapter is a CPU implementation (lavapipe, SwiftShader): decides `auto` strategies. */
+    readonly cpuAdapter: boolean,
+  ) {}
+
+  /** The GPUDevice, for code that wants to go below the Backend interface. */
+  get device(): GPUDevice {
+    return this.runtime.device;
+  }
+
+  // ---- memory ---------------------------------------------------------------------------
+
+  alloc(size: number, dtype: DType): WebGPUBuf {
+    this.runtime.check();
+    checkDtype(dtype);
+    if (!Number.isInteger(size) || size < 0) throw new Error(`webgpu alloc: size must be a non-negative integer, got ${size}`);
+    const gpuBuffer = this.runtime.pool.acquire(Math.max(1, size) * 4);
+    this.liveBuffers++;
+    this.liveBytes += size * 4;
+    return new WebGPUBuf(gpuBuffer, size, dtype, this);
+  }
+
+  free(buf: Buf): void {
+    const b = this.own(buf, 'free');
+    b.freed = true;
+    this.liveBuffers--;
+    this.liveBytes -= b.byteLength;
+    this.runtime.pool.release(b.gpuBuffer);
+  }
+
+  upload(data: TypedArray, dtype: DType): WebGPUBuf {
+    checkDtype(dtype);
+    const buf = this.alloc(data.length, dtype);
+    // convert if the array's type differs from the dtype (e.g. a Float64Array of float32 data)
+    const typed = dtype === 'int32' ? (data instanceof Int32Array ? data : Int32Array.from(data)) : data instanceof Float32Array ? data : Float32Array.from(data);
+    if (typed.length > 0) this.device.queue.writeBuffer(buf.gpuBuffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+    return buf;
+  }
+
+  async read(buf: Buf): Promise<TypedArray> {
+    const b = this.own(buf, 'read');
+    const bytes = await this.runtime.read(b.gpuBuffer, b.byteLength);
+    return b.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  /** Live buffers and bytes: a training loop that holds memory flat keeps these constant. */
+  stats(): WebGPUStats {
+    const pool = this.runtime.pool;
+    return {
+      buffers: this.liveBuffers,
+      bytes: this.liveBytes,
+      pooledBytes: pool.pooledBytes,
+      deviceBytes: pool.deviceBytes,
+      dispatches: this.runtime.counters.dispatches,
+      submits: this.runtime.counters.submits,
+      pipelines: this.runtime.pipelines.size,
+    };
+  }
+
+  /** Destroys pooled (free) buffers, returning their memory to the device. */
+  trimPool(): void {
+    this.runtime.pool.trim();
+  }
+
+  // ---- kernels --------------------------------------------------------------------------
+
+  fill(out: Buf, value: number): void {
+    encodeFill(this.runtime, this.own(out, 'fill'), value);
+  }
+
+  map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param = 0): void {
+    const o = this.own(out, 'map');
+    if (o.dtype !== 'float32') throw new Error(`map: output must be float32 on webgpu, got ${o.dtype}`);
+    if (o.size < sizeOf(outShape)) throw new Error(`map: output holds ${o.size} elements, shape [${outShape}] needs ${sizeOf(outShape)}`);
+    const temps: WebGPUBuf[] = [];
+    const args = inputs.map((inp) => {
+      const b = this.own(inp.buf, 'map');
+      if (b.size < sizeOf(inp.shape)) throw new Error(`map: input holds ${b.size} elements, shape [${inp.shape}] needs ${sizeOf(inp.shape)}`);
+      return { buf: b === o ? this.snapshot(b, temps) : b, shape: inp.shape };
+    });
+    encodeMap(this.runtime, op, args, o, outShape, param);
+    temps.forEach((t) => this.free(t));
+  }
+
+  matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
+    const o = this.own(out, 'matmul');
+    const temps: WebGPUBuf[] = [];
+    const inputs = [a, b].map((x) => {
+      const buf = this.own(x, 'matmul');
+      if (buf.dtype !== 'float32') throw new Error(`matmul: inputs must be float32, got ${buf.dtype}`);
+      return buf === o ? this.snapshot(buf, temps) : buf;
+    });
+    const bias = desc.bias ? this.own(desc.bias, 'matmul') : undefined;
+    encodeMatmul(this.runtime, inputs[0], inputs[1], o, desc, this.strategyFor(desc), bias === o ? this.snapshot(bias, temps) : bias);
+    temps.forEach((t) => this.free(t));
+  }
+
+  reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
+    const xb = this.own(x, 'reduce');
+    const o = this.own(out, 'reduce');
+    if (xb.dtype !== 'float32' || o.dtype !== 'float32') throw new Error('reduce: float32 only on webgpu');
+    const temps: WebGPUBuf[] = [];
+    encodeReduce(this.runtime, op, xb === o ? this.snapshot(xb, temps) : xb, inShape, axes, o);
+    temps.forEach((t) => this.free(t));
+  }
+
+  copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void {
+    const s = this.own(src, 'copy');
+    const d = this.own(dst, 'copy');
+    const temps: WebGPUBuf[] = [];
+    encodeCopy(this.runtime, s === d ? this.snapshot(s, temps) : s, srcLayout, d, dstLayout, shape);
+    temps.forEach((t) => this.free(t));
+  }
+
+  random(out: Buf, desc: RandomDesc): void {
+    encodeRandom(this.runtime, this.own(out, 'random'), desc);
+  }
+
+  adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
+    encodeAdam(this.runtime, this.own(param, 'adam'), this.own(grad, 'adam'), this.own(m, 'adam'), this.own(v, 'adam'), desc);
+  }
+
+  // ---- matmul strategy ------------------------------------------------------------------
+
+  /** Force one matmul strategy (tests, benchmarks) or let `auto` choose per shape. */
+  setMatmulStrategy(s: MatmulStrategyChoice): void {
+    if (!['auto', 'naive', 'blocked', 'tiled'].includes(s)) throw new Error(`unknown matmul strategy '${s}'`);
+    this.strategy = s;
+  }
+  getMatmulStrategy(): MatmulStrategyChoice {
+    return this.strategy;
+  }
+  /** The strategy a matmul with this descriptor would run with now. */
+  strategyFor(desc: MatmulDesc): MatmulStrategy {
+    return this.strategy === 'auto' ? autoStrategy(desc, this.cpuAdapter) : this.strategy;
+  }
+
+  // ---- queue ----------------------------------------------------------------------------
+
+  flush(): void {
+    this.runtime.check();
+    this.runtime.flush();
+  }
+
+  /** Resolves when the device has finished everything queued so far. */
+  finish(): Promise<void> {
+    return this.runtime.finish();
+  }
+
+  destroy(): void {
+    this.runtime.destroy();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  /** Checks that `buf` is a live buffer of this backend (and the device is usable). */
+  private own(buf: Buf, op: string): WebGPUBuf {
+    this.runtime.check();
+    if (!(buf instanceof WebGPUBuf) || buf.owner !== this) throw new Error(`webgpu ${op}: given a buffer from another backend`);
+    if (buf.freed) throw new Error(`webgpu ${op}: buffer used after free()`);
+    return buf;
+  }
+
+  /** A copy of `buf`: a dispatch may not bind one buffer as both input and output. */
+  private snapshot(buf: WebGPUBuf, temps: WebGPUBuf[]): WebGPUBuf {
+    const t = this.alloc(buf.size, buf.dtype);
+    encodeCopy(this.runtime, buf, { offset: 0, strides: [1] }, t, { offset: 0, strides: [1] }, [buf.size]);
+    temps.push(t);
+    return t;
+  }
+}
+
+function checkDtype(dtype: DType): void {
+  if (dtype === 'float64') {
+    throw new Error("webgpu backend: dtype 'float64' is not supported (WGSL has no f64); use the cpu backend for float64");
+  }
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`webgpu backend: unknown dtype '${String(dtype)}'`);
+}
