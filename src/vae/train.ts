@@ -1,0 +1,219 @@
+// The training loop, usable from the library and the CLI. One step enqueues forward, backward
+// and the Adam update with no readback; the per-step terms are read back in windows, which is
+// also where a NaN loss is caught and named by epoch and step.
+import { noGrad } from '../autograd/grad-mode.js';
+import { batches, batchCount, type Batch } from '../data/batches.js';
+import { binarizeDynamic, binarizeStatic } from '../data/binarize.js';
+import { createRng, mixSeed } from '../data/rng.js';
+import type { Split } from '../data/split.js';
+import { Adam } from '../nn/optim.js';
+import { tensor } from '../tensor/creation.js';
+import { concat } from '../tensor/ops/views.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { keep, tidy } from '../tensor/tidy.js';
+import { activeUnits } from './evaluate.js';
+import type { VAE } from './vae.js';
+
+export type Binarize = 'none' | 'static' | 'dynamic';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  /** Weight of the KL term (1 = the ELBO). */
+  beta: number;
+  /** Epochs over which the KL weight rises linearly from 0 to beta (0 = no warm-up). */
+  warmupEpochs: number;
+  binarize: Binarize;
+  seed: number;
+}
+
+export interface Terms {
+  loss: number;
+  recon: number;
+  kl: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  train: Terms;
+  test: Terms;
+  activeUnits: number;
+  trainSeconds: number;
+}
+
+/** Where a run stands: enough to resume it exactly (with the model and optimizer state). */
+export interface TrainProgress {
+  /** Epochs fully done. */
+  epoch: number;
+  /** Steps done within the current epoch (non-zero only after an interruption). */
+  step: number;
+  metrics: EpochMetrics[];
+}
+
+export interface TrainCallbacks {
+  /** After every step; `terms` is set on steps whose values were read back. */
+  onStep?(info: { epoch: number; step: number; steps: number; terms?: Terms }): void;
+  /** After each epoch's evaluation (write checkpoints and pictures here). */
+  onEpoch?(metrics: EpochMetrics, progress: TrainProgress): Promise<void> | void;
+  /** Polled between steps; returning true ends the run early (e.g. on Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+export class TrainingDivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    terms: Terms,
+  ) {
+    super(`training diverged: the loss became ${terms.loss} at epoch ${epoch}, step ${step} (recon ${terms.recon}, KL ${terms.kl})`);
+  }
+}
+
+export function checkTrainConfig(c: TrainConfig): void {
+  const need = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`train: ${what}`);
+  };
+  need(Number.isInteger(c.epochs) && c.epochs > 0, `epochs must be a positive integer, got ${c.epochs}`);
+  need(Number.isInteger(c.batchSize) && c.batchSize > 0, `batch size must be a positive integer, got ${c.batchSize}`);
+  need(Number.isFinite(c.lr) && c.lr > 0, `learning rate must be positive, got ${c.lr}`);
+  need(Number.isFinite(c.beta) && c.beta >= 0, `beta must be >= 0, got ${c.beta}`);
+  need(Number.isFinite(c.warmupEpochs) && c.warmupEpochs >= 0, `warm-up epochs must be >= 0, got ${c.warmupEpochs}`);
+  need(['none', 'static', 'dynamic'].includes(c.binarize), `binarize must be none, static or dynamic, got ${c.binarize}`);
+}
+
+/** The images a model sees for a split: grayscale, thresholded, or (test) one fixed Bernoulli draw. */
+export function prepareImages(images: Float32Array, binarize: Binarize, seed: number): Float32Array {
+  if (binarize === 'static') return binarizeStatic(images);
+  if (binarize === 'dynamic') return binarizeDynamic(images, createRng(mixSeed(seed, 0x7e57)));
+  return images;
+}
+
+/** The KL weight at a global step: beta, reached linearly over the warm-up. */
+export function klWeight(config: TrainConfig, globalStep: number, stepsPerEpoch: number): number {
+  if (config.warmupEpochs <= 0) return config.beta;
+  return config.beta * Math.min(1, (globalStep + 1) / (config.warmupEpochs * stepsPerEpoch));
+}
+
+function batchTensors(model: VAE, b: Batch): { x: Tensor; y?: Tensor } {
+  const x = tensor(b.images, [b.size, b.images.length / b.size]);
+  return model.conditional ? { x, y: tensor(b.labels, [b.size], { dtype: 'int32' }) } : { x };
+}
+
+/** Test-set negative ELBO terms (one z sample per image) and the posterior means, in nats per example. */
+export async function evaluateElbo(model: VAE, split: Split, images: Float32Array, batchSize = 1000): Promise<{ terms: Terms; means: Tensor }> {
+  const view: Split = { ...split, images };
+  const sums: Tensor[] = [];
+  const means: Tensor[] = [];
+  noGrad(() => {
+    for (const b of batches(view, { batchSize, shuffle: false })) {
+      tidy(() => {
+        const { x, y } = batchTensors(model, b);
+        const q = model.encode(x, y);
+        const { recon, kl } = model.elboTerms(x, y);
+        sums.push(keep(concat([recon.sum().reshape([1]), kl.sum().reshape([1])], 0)));
+        means.push(keep(q.mu));
+      });
+    }
+  });
+  const total = tidy(() => concat(sums, 0).reshape([-1, 2]).sum(0));
+  const [recon, kl] = Array.from(await total.data()).map((v) => v / split.count) as [number, number];
+  total.dispose();
+  sums.forEach((s) => s.dispose());
+  const allMeans = concat(means, 0);
+  means.forEach((m) => m.dispose());
+  return { terms: { loss: recon + kl, recon, kl }, means: allMeans };
+}
+
+export interface TrainRun {
+  model: VAE;
+  optimizer: Adam;
+  train: Split;
+  test: Split;
+  config: TrainConfig;
+  /** Resume from here (default: the start). */
+  progress?: TrainProgress;
+  /** Read the step terms back every this many steps (default 25). */
+  readEvery?: number;
+}
+
+export async function train(run: TrainRun, callbacks: TrainCallbacks = {}): Promise<{ progress: TrainProgress; stopped: boolean }> {
+  const { model, optimizer, config } = run;
+  checkTrainConfig(config);
+  const readEvery = run.readEvery ?? 25;
+  const progress: TrainProgress = run.progress ? structuredClone(run.progress) : { epoch: 0, step: 0, metrics: [] };
+  const steps = batchCount(run.train.count, config.batchSize);
+  const testImages = prepareImages(run.test.images, config.binarize === 'dynamic' ? 'dynamic' : config.binarize, config.seed);
+  const staticTrain = config.binarize === 'static' ? binarizeStatic(run.train.images) : run.train.images;
+  model.train();
+
+  while (progress.epoch < config.epochs) {
+    const epoch = progress.epoch + 1;
+    const started = performance.now();
+    const rng = createRng(mixSeed(config.seed, epoch));
+    const pending: { step: number; terms: Tensor }[] = [];
+    const sums = { loss: 0, recon: 0, kl: 0, n: 0 };
+    const drain = async () => {
+      if (!pending.length) return;
+      const values = await concat(pending.map((p) => p.terms), 0).data();
+      pending.forEach((p, i) => {
+        const terms = { loss: values[3 * i]!, recon: values[3 * i + 1]!, kl: values[3 * i + 2]! };
+        if (!Number.isFinite(terms.loss)) {
+          pending.forEach((q) => q.terms.dispose());
+          throw new TrainingDivergedError(epoch, p.step, terms);
+        }
+        sums.loss += terms.loss;
+        sums.recon += terms.recon;
+        sums.kl += terms.kl;
+        sums.n++;
+        if (i === pending.length - 1) callbacks.onStep?.({ epoch, step: p.step, steps, terms });
+      });
+      pending.forEach((p) => p.terms.dispose());
+      pending.length = 0;
+    };
+
+    let step = 0;
+    const view: Split = { ...run.train, images: staticTrain };
+    for (const b of batches(view, { batchSize: config.batchSize, shuffle: true, seed: config.seed, epoch })) {
+      step++;
+      if (config.binarize === 'dynamic') b.images = binarizeDynamic(b.images, rng);
+      if (step <= progress.step) continue; // resuming mid-epoch: these steps were done
+      const beta = klWeight(config, (epoch - 1) * steps + step - 1, steps);
+      const terms = tidy(() => {
+        const { x, y } = batchTensors(model, b);
+        optimizer.zeroGrad();
+        const e = model.elbo(x, { y, beta });
+        e.loss.backward();
+        optimizer.step();
+        return concat([e.loss.reshape([1]), e.recon.reshape([1]), e.kl.reshape([1])], 0);
+      });
+      pending.push({ step, terms });
+      progress.step = step;
+      if (pending.length >= readEvery || step === steps) await drain();
+      else callbacks.onStep?.({ epoch, step, steps });
+      if (callbacks.shouldStop?.()) {
+        await drain();
+        return { progress, stopped: true };
+      }
+    }
+    await drain();
+    const trainSeconds = (performance.now() - started) / 1000;
+    const { terms: test, means } = await evaluateElbo(model, run.test, testImages);
+    const active = await activeUnits(means);
+    means.dispose();
+    const n = Math.max(sums.n, 1);
+    const metrics: EpochMetrics = {
+      epoch,
+      train: { loss: sums.loss / n, recon: sums.recon / n, kl: sums.kl / n },
+      test,
+      activeUnits: active.count,
+      trainSeconds,
+    };
+    progress.metrics.push(metrics);
+    progress.epoch = epoch;
+    progress.step = 0;
+    await callbacks.onEpoch?.(metrics, progress);
+    if (callbacks.shouldStop?.()) return { progress, stopped: epoch < config.epochs };
+  }
+  return { progress, stopped: false };
+}
