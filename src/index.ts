@@ -22,3 +22,28 @@ export type { Backend, DType, Shape, TypedArray, Activation } from './kernels/ba
 // autograd
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckInputReport } from './autograd/gradcheck.js';
+
+// nn: modules, optimizers, the safetensors format (bytes; files are in 'vae-webgpu/node')
+export { Module } from './nn/module.js';
+export { Linear } from './nn/linear.js';
+export { MLP } from './nn/mlp.js';
+export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions } from './nn/optim.js';
+export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safetensors.js';
+
+// the models
+export { VAE, type VAEConfig, type ElboTerms, type Posterior } from './vae/vae.js';
+export { CVAE, type CVAEConfig } from './vae/cvae.js';
+export { reparameterize, klToStandardNormal, klBetweenGaussians, logNormalDensity, logStandardNormalDensity } from './vae/gaussian.js';
+export { negLogLikelihood, meanImage, type Likelihood } from './vae/likelihood.js';
+export { importanceWeightedLogLikelihood, activeUnits } from './vae/evaluate.js';
+export {
+  train, evaluateElbo, klWeight, TrainingDivergedError,
+  type TrainConfig, type TrainRun, type TrainCallbacks, type TrainProgress, type EpochMetrics, type Terms, type Binarize,
+} from './vae/train.js';
+
+// data that needs no file system
+export { batches, batchCount, type Batch } from './data/batches.js';
+export { binarizeStatic, binarizeDynamic } from './data/binarize.js';
+export { subset, type Split } from './data/split.js';
+export { createRng, type Rng } from './data/rng.js';
+export { pca2 } from './data/pca.js';

@@ -24,13 +24,18 @@ it('packs, installs into an empty folder and imports from plain Node ESM', () =>
   expect(existsSync(join(app, 'node_modules/vae-webgpu/dist/index.d.ts'))).toBe(true);
   writeFileSync(
     join(app, 'main.mjs'),
-    `import { tensor, gradcheck } from 'vae-webgpu';
+    `import { tensor, gradcheck, VAE } from 'vae-webgpu';
+import { loadMnist } from 'vae-webgpu/node';
 const x = tensor([1, 2, 3], undefined, { requiresGrad: true });
 x.square().sum().backward();
 const grad = Array.from(await x.grad.data());
 const report = await gradcheck((x) => x.exp().sum(), [x]);
-console.log(JSON.stringify({ grad, ok: report.ok }));`,
+const { test } = await loadMnist();
+const model = new VAE({ inputDim: 784, hidden: [8], latent: 2, likelihood: 'bernoulli' });
+const x = tensor(test.images.subarray(0, 2 * 784), [2, 784]);
+const loss = await model.elbo(x).loss.item();
+console.log(JSON.stringify({ grad, ok: report.ok, testImages: test.count, finite: Number.isFinite(loss) }));`,
   );
   const out = execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' });
-  expect(JSON.parse(out.trim())).toEqual({ grad: [2, 4, 6], ok: true });
+  expect(JSON.parse(out.trim())).toEqual({ grad: [2, 4, 6], ok: true, testImages: 10000, finite: true });
 }, 300_000);

@@ -4,11 +4,7 @@
 //             padded with spaces to a multiple of 8
 //   the rest  raw little-endian tensor data; offsets are relative to the end of the header and
 //             the tensors tile it exactly (no gaps, no overlaps)
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../data/atomic-write.js';
-import type { Backend, DType, TypedArray } from '../kernels/backend.js';
-import { tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { DType, TypedArray } from '../kernels/backend.js';
 
 const CODES: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32' };
 const DTYPES: Record<string, DType> = { F32: 'float32', F64: 'float64', I32: 'int32' };
@@ -97,25 +93,4 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): { tenso
   if (expect !== dataLength) fail(`${dataLength - expect} trailing bytes after the last tensor`);
   const meta = (header.__metadata__ ?? {}) as Record<string, string>;
   return { tensors, metadata: meta };
-}
-
-/** Writes tensors (read back from any backend) to a safetensors file, atomically. */
-export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
-  const entries: Record<string, RawTensor> = {};
-  for (const [name, t] of Object.entries(tensors)) entries[name] = { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
-  await writeFileAtomic(path, encodeSafetensors(entries, metadata));
-}
-
-/** Reads a safetensors file into tensors on the given (or current) backend. */
-export async function loadSafetensors(path: string, opts: { backend?: Backend } = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const { tensors, metadata } = decodeSafetensors(bytes, path);
-  const out: Record<string, Tensor> = {};
-  for (const [name, r] of Object.entries(tensors)) out[name] = tensor(r.data, r.shape, { dtype: r.dtype, backend: opts.backend });
-  return { tensors: out, metadata };
 }

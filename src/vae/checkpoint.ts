@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/atomic-write.js';
 import type { Adam } from '../nn/optim.js';
-import { loadSafetensors, saveSafetensors } from '../nn/safetensors.js';
+import { loadSafetensors, saveSafetensors } from '../nn/safetensors-file.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { randomState, setRandomState } from '../tensor/random.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '../../src/nn/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors.js';
+import { loadSafetensors, saveSafetensors } from '../../src/nn/safetensors-file.js';
 import { tensor } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'safetensors-'));
