@@ -32,8 +32,8 @@ const grad = Array.from(await x.grad.data());
 const report = await gradcheck((x) => x.exp().sum(), [x]);
 const { test } = await loadMnist();
 const model = new VAE({ inputDim: 784, hidden: [8], latent: 2, likelihood: 'bernoulli' });
-const x = tensor(test.images.subarray(0, 2 * 784), [2, 784]);
-const loss = await model.elbo(x).loss.item();
+const images = tensor(test.images.subarray(0, 2 * 784), [2, 784]);
+const loss = await model.elbo(images).loss.item();
 console.log(JSON.stringify({ grad, ok: report.ok, testImages: test.count, finite: Number.isFinite(loss) }));`,
   );
   const out = execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' });
