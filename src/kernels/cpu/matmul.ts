@@ -24,15 +24,27 @@ export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc
   // element (i, p) of op(A) and (p, j) of op(B), as offsets into the stored matrices
   const aRow = d.transA ? 1 : k, aCol = d.transA ? m : 1;
   const bRow = d.transB ? 1 : n, bCol = d.transB ? k : 1;
+  const acc = new Float64Array(n);
   for (let batch = 0; batch < d.batch; batch++) {
     const aBase = batch * d.aBatchStride, bBase = batch * d.bBatchStride, oBase = batch * m * n;
     for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let p = 0; p < k; p++) acc += a[aBase + i * aRow + p * aCol] * b[bBase + p * bRow + j * bCol];
-        if (bias) acc += bias[j];
-        o[oBase + i * n + j] = applyActivation(acc, act);
+      acc.fill(0);
+      if (d.transB) {
+        // B stored N×K: each output is a dot product of A's row i with B's row j
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += a[aBase + i * aRow + p * aCol] * b[bBase + j * bCol + p];
+          acc[j] = sum;
+        }
+      } else {
+        // B stored K×N: add A[i,p] times B's row p into the output row (reads B row by row)
+        for (let p = 0; p < k; p++) {
+          const aip = a[aBase + i * aRow + p * aCol];
+          const row = bBase + p * bRow;
+          for (let j = 0; j < n; j++) acc[j] += aip * b[row + j];
+        }
       }
+      for (let j = 0; j < n; j++) o[oBase + i * n + j] = applyActivation(acc[j] + (bias ? bias[j] : 0), act);
     }
   }
 }
