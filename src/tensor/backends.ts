@@ -40,6 +40,13 @@ async function loadWebGPU(): Promise<Backend | null> {
   return webgpu;
 }
 
+function noAdapterAdvice(): string {
+  const inBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+  return inBrowser
+    ? 'WebGPU needs a browser that enables it and a secure context (https or localhost); headless Chromium needs --enable-unsafe-webgpu. Or use the cpu backend.'
+    : 'On a headless Linux machine install a Vulkan driver (scripts/install-webgpu-driver.sh installs Mesa lavapipe), or use the cpu backend.';
+}
+
 /**
  * Selects the backend for new tensors. 'auto' takes WebGPU when an adapter exists and otherwise
  * the CPU; 'webgpu' fails with a clear error when there is none.
@@ -51,10 +58,7 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
     const gpu = await loadWebGPU();
     if (gpu) current = gpu;
     else if (choice === 'webgpu') {
-      throw new Error(
-        'useBackend: no WebGPU adapter found. On a headless Linux machine install a Vulkan driver ' +
-          '(scripts/install-webgpu-driver.sh installs Mesa lavapipe), or use the cpu backend.',
-      );
+      throw new Error(`useBackend: no WebGPU adapter found. ${noAdapterAdvice()}`);
     } else current = cpu;
   } else {
     throw new Error(`useBackend: unknown backend '${String(choice)}' (expected 'cpu', 'webgpu' or 'auto')`);
