@@ -29,10 +29,17 @@ export class BufferPool {
     /** Beyond this many pooled bytes, freed buffers are destroyed instead of kept. */
     private readonly maxPooledBytes: number,
     private readonly label: string,
+    /** No buffer may be bigger than this (a storage binding limit); the class is capped to it. */
+    private readonly maxBytes = Infinity,
   ) {}
 
   acquire(bytes: number): GPUBuffer {
-    const cls = sizeClass(bytes);
+    if (bytes > this.maxBytes) {
+      throw new Error(`webgpu: a buffer of ${bytes} bytes exceeds this adapter's limit of ${this.maxBytes} bytes (maxStorageBufferBindingSize)`);
+    }
+    // near the limit the rounded-up class may not fit: then the exact size (16-byte aligned)
+    let cls = sizeClass(bytes);
+    if (cls > this.maxBytes) cls = Math.ceil(bytes / 16) * 16;
     const list = this.free.get(cls);
     const reused = list?.pop();
     if (reused) {

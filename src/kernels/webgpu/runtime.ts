@@ -75,7 +75,7 @@ export class Runtime {
     this.words = { u32: new Uint32Array(this.staging), i32: new Int32Array(this.staging), f32: new Float32Array(this.staging) };
     this.uniformBuffer = device.createBuffer({ size: uniformBytes, usage: Usage.UNIFORM | Usage.COPY_DST, label: 'params' });
     const storage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
-    this.pool = new BufferPool(device, storage, options.maxPooledBytes ?? 512 << 20, 'storage');
+    this.pool = new BufferPool(device, storage, options.maxPooledBytes ?? 512 << 20, 'storage', device.limits.maxStorageBufferBindingSize);
     this.readPool = new BufferPool(device, MAP_READ | Usage.COPY_DST, 64 << 20, 'readback');
     this.pipelines = new PipelineCache(device, (e) => this.report(e));
     this.pipelines.onInvalid = (k) => {
@@ -100,15 +100,29 @@ export class Runtime {
     if (!this.pendingError || (isCompile(e) && !isCompile(this.pendingError))) this.pendingError = e;
   }
 
-  /** Throws if the device is gone or an earlier asynchronous error is waiting to be reported. */
+  /**
+   * Throws if the device is gone or an earlier asynchronous error is waiting to be reported.
+   * After such an error the open command encoder is invalid (WebGPU invalidates an encoder on
+   * its first bad command), so the unsubmitted batch is dropped: work queued since the last
+   * submit is lost, and later work starts a fresh, valid batch.
+   */
   check(): void {
     if (this.destroyed) throw new Error('webgpu backend: used after destroy()');
     if (this.lost) throw new Error(`${this.lost}. Create a new backend (or fall back to the cpu backend).`);
     const e = this.pendingError;
     if (e) {
       this.pendingError = null;
+      this.abandonBatch();
       throw e;
     }
+  }
+
+  private abandonBatch(): void {
+    this.pass = null;
+    this.encoder = null;
+    this.uniformUsed = 0;
+    this.batchDispatches = 0;
+    this.pool.onSubmitted(); // the dropped commands will never run: their buffers are free
   }
 
   kernel(name: string, source: string, slots: readonly ParamSlot[]): Kernel {

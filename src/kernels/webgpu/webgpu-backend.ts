@@ -9,6 +9,7 @@ import { encodeAdam } from './kernels/adam.js';
 import { encodeCopy } from './kernels/copy.js';
 import { encodeFill } from './kernels/fill.js';
 import { encodeMap } from './kernels/map.js';
+import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeReduce } from './kernels/reduce.js';
@@ -34,6 +35,8 @@ export class WebGPUBackend implements Backend {
   private liveBuffers = 0;
   private liveBytes = 0;
   private strategy: MatmulStrategyChoice = 'auto';
+  /** A tiny buffer bound where a kernel's optional input is absent (e.g. matmul without bias). */
+  private dummy: WebGPUBuf | null = null;
 
   constructor(
     /** The command stream; exposed for benchmarks and custom kernels. */
@@ -131,7 +134,10 @@ export class WebGPUBackend implements Backend {
       return buf === o ? this.snapshot(buf, temps) : buf;
     });
     const bias = desc.bias ? this.own(desc.bias, 'matmul') : undefined;
-    encodeMatmul(this.runtime, inputs[0], inputs[1], o, desc, this.strategyFor(desc), bias === o ? this.snapshot(bias, temps) : bias);
+    if (desc.activation !== undefined && !(desc.activation in ACTIVATION_CODE)) throw new Error(`matmul: unknown activation '${desc.activation}'`);
+    // (not counted in stats(): it lives as long as the backend)
+    this.dummy ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
+    encodeMatmul(this.runtime, inputs[0], inputs[1], o, desc, this.strategyFor(desc), bias === o ? this.snapshot(bias, temps) : bias, this.dummy);
     temps.forEach((t) => this.free(t));
   }
 

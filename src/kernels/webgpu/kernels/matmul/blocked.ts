@@ -1,10 +1,19 @@
-// Rung 2: register blocking. Each invocation computes an 8-row × 8-column block of the output
-// held in 16 vec4 accumulators; per step p of the K loop it loads 8 values of A's column p and
-// 8 of B's row p (two vec4s) and does 64 multiply-adds, so each loaded value is reused 8 times.
-// A workgroup of 8 × 8 invocations covers 64 × 64 outputs.
+// Rung 2: register blocking. Each invocation computes a block of ROWS rows × 4·QUADS columns of
+// the output, held in ROWS·QUADS vec4 accumulators; per step p of the K loop it loads ROWS values
+// of A's column p and QUADS vec4s of B's row p and does ROWS·QUADS vec4 multiply-adds, so each
+// loaded value is reused 4·QUADS (resp. ROWS) times.
 //
-// The code generator writes out all 8 rows × 2 vec4s as separate statements (no arrays indexed
-// in loops, which a CPU driver would spill to memory). Unrolling K as well was measured slower on
+// Two configurations, measured on lavapipe (scratch experiments, interleaved medians):
+//  - wide: 8 rows × 4 vec4s (16 columns), workgroups of 8 × 8 = 64 × 128 outputs: ~15 GFLOP/s
+//    at 512² and 1024² (8 × 2 vec4s: ~12; 4 × 1: ~4.5; 8 × 6 or 8 × 8 vec4s: ~7, spilling).
+//    Loads, not multiply-adds, are what a CPU driver pays for: each per-invocation load is a
+//    gather across the SIMD lanes, so a bigger block (more reuse per load) wins until the
+//    accumulators no longer fit in registers.
+//  - narrow: 8 rows × 2 vec4s, 64 × 64 outputs per workgroup, for N < 128, where a 128-wide
+//    tile would mostly compute columns that do not exist.
+//
+// The code generator writes every row and vec4 out as separate statements (no arrays indexed in
+// loops, which a CPU driver would spill to memory). Unrolling K as well was measured slower on
 // lavapipe: 4 more vec4 registers per row overflow the register file.
 //
 // Edges: rows/columns past M/N are clamped into the matrix for loading (always in bounds, no
@@ -12,94 +21,116 @@
 // allows them (see MatmulVariant); otherwise the vec4 is assembled from scalars.
 import { paramsDecl, paramsLets } from '../../params.js';
 import type { KernelSpec } from '../../runtime.js';
-import { activate, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
+import { MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
 
-export const BLOCKED_ROWS = 8; // rows per invocation
-export const BLOCKED_WG = 8; // invocations per workgroup side
-/** Output rows and columns per workgroup. */
-export const BLOCKED_TILE = BLOCKED_ROWS * BLOCKED_WG;
+export interface BlockedConfig {
+  /** Output rows per invocation. */
+  rows: number;
+  /** Output vec4 columns per invocation (columns = 4 × quads). */
+  quads: number;
+  /** Workgroup size: invocations along columns (x) and rows (y). */
+  wgX: number;
+  wgY: number;
+}
 
-const R = BLOCKED_ROWS;
+export const BLOCKED_WIDE: BlockedConfig = { rows: 8, quads: 4, wgX: 8, wgY: 8 };
+export const BLOCKED_NARROW: BlockedConfig = { rows: 8, quads: 2, wgX: 8, wgY: 8 };
+
+/** The configuration the blocked strategy uses for an output N columns wide. */
+export function blockedConfigFor(n: number): BlockedConfig {
+  return n >= 128 ? BLOCKED_WIDE : BLOCKED_NARROW;
+}
+
+export function configName(c: BlockedConfig): string {
+  return `r${c.rows}q${c.quads}w${c.wgX}x${c.wgY}`;
+}
+
+/** Output rows and columns one workgroup covers. */
+export function blockedTile(c: BlockedConfig): { rows: number; cols: number } {
+  return { rows: c.rows * c.wgY, cols: 4 * c.quads * c.wgX };
+}
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const LANE = ['x', 'y', 'z', 'w'];
 
-export function blockedMatmul(v: MatmulVariant): KernelSpec {
+export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec {
+  const R = cfg.rows, Q = cfg.quads, C = 4 * Q;
   const pre: string[] = []; // before the K loop
   const body: string[] = []; // the K loop body
 
-  // --- A: a0..a7 = op(A)[row0 + t][p]
+  // --- A: a0..a{R-1} = op(A)[row0 + t][p]
   if (!v.transA) {
     for (const t of range(R)) pre.push(`  let aRow${t} = aBase + min(row0 + ${t}u, M - 1u) * K;`);
     for (const t of range(R)) body.push(`    let a${t} = A[aRow${t} + p];`);
-  } else if (v.aVec) {
-    // Aᵀ is stored K×M: column p of op(A) is row p of storage, 8 neighbours = two vec4s
-    pre.push(`  let aq0 = min(row0 / 4u, M / 4u - 1u);`, `  let aq1 = min(row0 / 4u + 1u, M / 4u - 1u);`);
-    body.push(`    let aK = (aBase + p * M) / 4u;`, `    let av0 = A[aK + aq0];`, `    let av1 = A[aK + aq1];`);
+  } else if (v.aVec && R % 4 === 0) {
+    // Aᵀ is stored K×M: column p of op(A) is row p of storage, R neighbours = R/4 vec4s
+    for (const g of range(R / 4)) pre.push(`  let aq${g} = min(row0 / 4u + ${g}u, M / 4u - 1u);`);
+    body.push(`    let aK = (aBase + p * M) / 4u;`);
+    for (const g of range(R / 4)) body.push(`    let av${g} = A[aK + aq${g}];`);
     for (const t of range(R)) body.push(`    let a${t} = av${t >> 2}.${LANE[t & 3]};`);
   } else {
     for (const t of range(R)) pre.push(`  let ar${t} = min(row0 + ${t}u, M - 1u);`);
     body.push(`    let aK = aBase + p * M;`);
+    if (v.aVec) throw new Error('blocked matmul: vec4 A needs rows per invocation divisible by 4');
     for (const t of range(R)) body.push(`    let a${t} = A[aK + ar${t}];`);
   }
 
-  // --- B: b0, b1 = op(B)[p][col0 .. col0 + 7]
+  // --- B: b0..b{Q-1} = op(B)[p][col0 .. col0 + C - 1]
   if (!v.transB && v.bVec) {
-    pre.push(`  let bq0 = min(col0 / 4u, N / 4u - 1u);`, `  let bq1 = min(col0 / 4u + 1u, N / 4u - 1u);`);
-    body.push(`    let bK = (bBase + p * N) / 4u;`, `    let b0 = B[bK + bq0];`, `    let b1 = B[bK + bq1];`);
+    for (const q of range(Q)) pre.push(`  let bq${q} = min(col0 / 4u + ${q}u, N / 4u - 1u);`);
+    body.push(`    let bK = (bBase + p * N) / 4u;`);
+    for (const q of range(Q)) body.push(`    let b${q} = B[bK + bq${q}];`);
   } else if (!v.transB) {
-    for (const c of range(8)) pre.push(`  let bc${c} = min(col0 + ${c}u, N - 1u);`);
+    for (const c of range(C)) pre.push(`  let bc${c} = min(col0 + ${c}u, N - 1u);`);
     body.push(`    let bK = bBase + p * N;`);
-    for (const q of [0, 1]) {
-      body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bK + bc${q * 4 + c}]`).join(', ')});`);
-    }
+    for (const q of range(Q)) body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bK + bc${q * 4 + c}]`).join(', ')});`);
   } else {
-    // Bᵀ is stored N×K: op(B)[p][j] = B[j*K + p], eight separate rows of storage
-    for (const c of range(8)) pre.push(`  let bCol${c} = bBase + min(col0 + ${c}u, N - 1u) * K;`);
-    for (const q of [0, 1]) {
-      body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bCol${q * 4 + c} + p]`).join(', ')});`);
-    }
+    // Bᵀ is stored N×K: op(B)[p][j] = B[j*K + p], C separate rows of storage
+    for (const c of range(C)) pre.push(`  let bCol${c} = bBase + min(col0 + ${c}u, N - 1u) * K;`);
+    for (const q of range(Q)) body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bCol${q * 4 + c} + p]`).join(', ')});`);
   }
 
-  // --- the 64 multiply-adds
-  for (const t of range(R)) for (const q of [0, 1]) body.push(`    acc${t}_${q} = fma(vec4<f32>(a${t}), b${q}, acc${t}_${q});`);
+  // --- the multiply-adds
+  for (const t of range(R)) for (const q of range(Q)) body.push(`    acc${t}_${q} = fma(vec4<f32>(a${t}), b${q}, acc${t}_${q});`);
 
-  // --- epilogue: bias, activation, store the rows and columns that exist
+  // --- epilogue: bias, activation, store the rows and columns that exist. A loop over rows
+  // with a run-time trip count, not unrolled: fully inlined activations took the driver ~0.5 s
+  // more to compile, for no measurable speed (the epilogue is M·N work against M·N·K).
   const store: string[] = [];
+  const tile = range(R).flatMap((t) => range(Q).map((q) => `acc${t}_${q}`));
+  store.push(`  var tile = array<vec4<f32>, ${R * Q}>(${tile.join(', ')});`);
   if (v.outVec) {
-    for (const q of [0, 1]) {
-      store.push(`  let oq${q} = col0 / 4u + ${q}u;`);
-      if (v.bias) store.push(`  let bias${q} = bias[min(oq${q}, N / 4u - 1u)];`);
-    }
-    for (const t of range(R)) {
-      store.push(`  if (row0 + ${t}u < M) {`, `    let o = (oBase + (row0 + ${t}u) * N) / 4u;`);
-      for (const q of [0, 1]) {
-        const x = v.bias ? `(acc${t}_${q} + bias${q})` : `acc${t}_${q}`;
-        store.push(`    if (oq${q} < N / 4u) { O[o + oq${q}] = ${activate(v.activation, x, true)}; }`);
-      }
-      store.push('  }');
+    for (const q of range(Q)) {
+      store.push(`  let oq${q} = col0 / 4u + ${q}u;`, `  var bias${q} = vec4<f32>(0.0);`);
+      store.push(`  if (hasBias != 0u) { bias${q} = bias[min(oq${q}, N / 4u - 1u)]; }`);
     }
   } else {
-    if (v.bias) for (const c of range(8)) store.push(`  let bias${c} = bias[min(col0 + ${c}u, N - 1u)];`);
-    for (const t of range(R)) {
-      store.push(`  if (row0 + ${t}u < M) {`, `    let o = oBase + (row0 + ${t}u) * N + col0;`);
-      for (const c of range(8)) {
-        const acc = `acc${t}_${c >> 2}.${LANE[c & 3]}`;
-        const x = v.bias ? `(${acc} + bias${c})` : acc;
-        store.push(`    if (col0 + ${c}u < N) { O[o + ${c}u] = ${activate(v.activation, x, false)}; }`);
-      }
-      store.push('  }');
+    for (const q of range(Q)) {
+      store.push(`  var bias${q} = vec4<f32>(0.0);`);
+      const cols = range(4).map((c) => `bias[min(col0 + ${q * 4 + c}u, N - 1u)]`);
+      store.push(`  if (hasBias != 0u) { bias${q} = vec4<f32>(${cols.join(', ')}); }`);
     }
   }
+  store.push(`  for (var t = 0u; t < min(${R}u, M - row0); t++) {`);
+  for (const q of range(Q)) store.push(`    let y${q} = act4_(tile[${Q}u * t + ${q}u] + bias${q}, act);`);
+  if (v.outVec) {
+    store.push(`    let o = (oBase + (row0 + t) * N) / 4u;`);
+    for (const q of range(Q)) store.push(`    if (oq${q} < N / 4u) { O[o + oq${q}] = y${q}; }`);
+  } else {
+    store.push(`    let o = oBase + (row0 + t) * N + col0;`);
+    for (const c of range(C)) store.push(`    if (col0 + ${c}u < N) { O[o + ${c}u] = y${c >> 2}.${LANE[c & 3]}; }`);
+  }
+  store.push('  }');
 
-  const accs = range(R).flatMap((t) => [0, 1].map((q) => `  var acc${t}_${q} = vec4<f32>(0.0);`));
+  const accs = range(R).flatMap((t) => range(Q).map((q) => `  var acc${t}_${q} = vec4<f32>(0.0);`));
   const source = `${MATMUL_HELPERS}
 ${paramsDecl(MATMUL_SLOTS)}
 ${matmulBindings(v)}
-@compute @workgroup_size(${BLOCKED_WG}, ${BLOCKED_WG})
+@compute @workgroup_size(${cfg.wgX}, ${cfg.wgY})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
 ${paramsLets(MATMUL_SLOTS)}
-  let row0 = (wg.y * ${BLOCKED_WG}u + l.y) * ${R}u;
-  let col0 = (wg.x * ${BLOCKED_WG}u + l.x) * 8u;
+  let row0 = (wg.y * ${cfg.wgY}u + l.y) * ${R}u;
+  let col0 = (wg.x * ${cfg.wgX}u + l.x) * ${C}u;
   if (row0 >= M || col0 >= N) { return; }
   let batch = wg.z + batchOffset;
   let aBase = batch * aStride;
@@ -112,5 +143,5 @@ ${body.join('\n')}
   }
 ${store.join('\n')}
 }`;
-  return { name: variantName('blocked', v), source, slots: MATMUL_SLOTS };
+  return { name: `${variantName('blocked', v)}_${configName(cfg)}`, source, slots: MATMUL_SLOTS };
 }

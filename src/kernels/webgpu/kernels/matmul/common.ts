@@ -7,7 +7,11 @@ import { u32, type ParamSlot } from '../../params.js';
 
 export type MatmulStrategy = 'naive' | 'blocked' | 'tiled';
 
-/** Everything that changes the generated code (sizes do not: they are uniforms). */
+/**
+ * Everything that changes the generated code. Sizes, the activation and whether there is a bias
+ * do not: they are uniforms. (A CPU driver spends ~0.5–1 s compiling each matmul variant, so
+ * the epilogue choice costs a branch per output instead of a pipeline per combination.)
+ */
 export interface MatmulVariant {
   transA: boolean;
   transB: boolean;
@@ -17,35 +21,36 @@ export interface MatmulVariant {
   bVec: boolean;
   /** out (and bias) written/read as vec4: N a multiple of 4. */
   outVec: boolean;
-  bias: boolean;
-  activation: Activation;
 }
 
 export function variantKey(s: MatmulStrategy, v: MatmulVariant): string {
-  return `matmul|${s}|${+v.transA}${+v.transB}|${+v.aVec}${+v.bVec}${+v.outVec}|${+v.bias}|${v.activation}`;
+  return `matmul|${s}|${+v.transA}${+v.transB}|${+v.aVec}${+v.bVec}${+v.outVec}`;
 }
 
 export function variantName(s: MatmulStrategy, v: MatmulVariant): string {
   const t = `${v.transA ? 't' : 'n'}${v.transB ? 't' : 'n'}`;
   const vec = `${v.aVec ? 'A4' : ''}${v.bVec ? 'B4' : ''}${v.outVec ? 'O4' : ''}`;
-  return `matmul_${s}_${t}${vec ? `_${vec}` : ''}${v.bias ? '_bias' : ''}${v.activation !== 'none' ? `_${v.activation}` : ''}`;
+  return `matmul_${s}_${t}${vec ? `_${vec}` : ''}`;
 }
 
 /** M, N, K; the batch strides of A and B (0 = one matrix shared by all); the first batch entry
- *  of this dispatch (batches beyond 65535 take several dispatches). */
-export const MATMUL_SLOTS: readonly ParamSlot[] = [u32('M'), u32('N'), u32('K'), u32('aStride'), u32('bStride'), u32('batchOffset')];
+ *  of this dispatch (batches beyond 65535 take several dispatches); the epilogue: whether to add
+ *  the bias, and which activation (ACTIVATION_CODE). */
+export const MATMUL_SLOTS: readonly ParamSlot[] = [
+  u32('M'), u32('N'), u32('K'), u32('aStride'), u32('bStride'), u32('batchOffset'), u32('hasBias'), u32('act'),
+];
 
-/** Storage bindings 1.. : A, B, [bias], O, with scalar or vec4 element types. */
+export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+/** Storage bindings 1.. : A, B, bias (a dummy buffer when hasBias = 0), O; scalar or vec4. */
 export function matmulBindings(v: MatmulVariant): string {
   const t = (vec: boolean): string => (vec ? 'vec4<f32>' : 'f32');
-  const lines = [
+  return [
     `@group(0) @binding(1) var<storage, read> A: array<${t(v.aVec)}>;`,
     `@group(0) @binding(2) var<storage, read> B: array<${t(v.bVec)}>;`,
-  ];
-  let next = 3;
-  if (v.bias) lines.push(`@group(0) @binding(${next++}) var<storage, read> bias: array<${t(v.outVec)}>;`);
-  lines.push(`@group(0) @binding(${next}) var<storage, read_write> O: array<${t(v.outVec)}>;`);
-  return lines.join('\n');
+    `@group(0) @binding(3) var<storage, read> bias: array<${t(v.outVec)}>;`,
+    `@group(0) @binding(4) var<storage, read_write> O: array<${t(v.outVec)}>;`,
+  ].join('\n');
 }
 
 /** Scalar index of op(A)[i][p] (a fresh matrix starts at aBase). */
@@ -57,21 +62,20 @@ export function bIndex(v: MatmulVariant, p: string, j: string): string {
   return v.transB ? `bBase + (${j}) * K + (${p})` : `bBase + (${p}) * N + (${j})`;
 }
 
-/** WGSL for act(x) on f32 or vec4<f32>, same formulas as the CPU's applyActivation. */
-export function activate(act: Activation, x: string, vec: boolean): string {
-  switch (act) {
-    case 'none':
-      return x;
-    case 'relu': // x <= 0 ? 0 : x, so NaN stays NaN
-      return vec ? `select(${x}, vec4<f32>(0.0), ${x} <= vec4<f32>(0.0))` : `select(${x}, 0.0, ${x} <= 0.0)`;
-    case 'sigmoid':
-      return vec ? `sigmoid4_(${x})` : `sigmoid_(${x})`;
-    case 'tanh':
-      return vec ? `tanh4_(${x})` : `tanh_(${x})`;
+/**
+ * The epilogue's activation, chosen at run time by the uniform \`act\` (ACTIVATION_CODE), with
+ * the same formulas as the CPU's applyActivation: relu keeps NaN (x <= 0 is false for NaN).
+ */
+export const MATMUL_HELPERS = `${WGSL_MAP_HELPERS}
+fn act_(x: f32, act: u32) -> f32 {
+  switch act {
+    case 1u: { return select(x, 0.0, x <= 0.0); }
+    case 2u: { return sigmoid_(x); }
+    case 3u: { return tanh_(x); }
+    default: { return x; }
   }
 }
-
-/** Helper functions the epilogue may call (sigmoid_/tanh_ come from the map helpers). */
-export const MATMUL_HELPERS = `${WGSL_MAP_HELPERS}
-fn sigmoid4_(v: vec4<f32>) -> vec4<f32> { return vec4<f32>(sigmoid_(v.x), sigmoid_(v.y), sigmoid_(v.z), sigmoid_(v.w)); }
-fn tanh4_(v: vec4<f32>) -> vec4<f32> { return vec4<f32>(tanh_(v.x), tanh_(v.y), tanh_(v.z), tanh_(v.w)); }`;
+fn act4_(x: vec4<f32>, act: u32) -> vec4<f32> {
+  if (act == 0u) { return x; }
+  return vec4<f32>(act_(x.x, act), act_(x.y, act), act_(x.z, act), act_(x.w, act));
+}`;

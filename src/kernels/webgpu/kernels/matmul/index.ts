@@ -4,19 +4,35 @@ import type { MatmulDesc } from '../../../backend.js';
 import type { WebGPUBuf } from '../../buffer.js';
 import { MAX_WORKGROUPS_PER_DIM } from '../../grid.js';
 import type { KernelSpec, Runtime } from '../../runtime.js';
-import { BLOCKED_TILE, blockedMatmul } from './blocked.js';
-import { variantKey, type MatmulStrategy, type MatmulVariant } from './common.js';
+import { blockedConfigFor, blockedMatmul, blockedTile, configName } from './blocked.js';
+import { ACTIVATION_CODE, variantKey, type MatmulStrategy, type MatmulVariant } from './common.js';
 import { NAIVE_TILE, naiveMatmul } from './naive.js';
 import { TILED_TILE, tiledMatmul } from './tiled.js';
 
 export type { MatmulStrategy } from './common.js';
 export type MatmulStrategyChoice = MatmulStrategy | 'auto';
 
-const GENERATORS: Record<MatmulStrategy, { tile: number; make: (v: MatmulVariant) => KernelSpec }> = {
-  naive: { tile: NAIVE_TILE, make: naiveMatmul },
-  blocked: { tile: BLOCKED_TILE, make: blockedMatmul },
-  tiled: { tile: TILED_TILE, make: tiledMatmul },
-};
+interface Plan {
+  key: string;
+  rows: number; // output rows per workgroup
+  cols: number; // output columns per workgroup
+  make: () => KernelSpec;
+}
+
+/** The kernel (variant key + generator) and workgroup tile for a strategy and shape. */
+function plan(strategy: MatmulStrategy, v: MatmulVariant, d: MatmulDesc): Plan {
+  const key = variantKey(strategy, v);
+  switch (strategy) {
+    case 'naive':
+      return { key, rows: NAIVE_TILE, cols: NAIVE_TILE, make: () => naiveMatmul(v) };
+    case 'tiled':
+      return { key, rows: TILED_TILE, cols: TILED_TILE, make: () => tiledMatmul(v) };
+    case 'blocked': {
+      const cfg = blockedConfigFor(d.n);
+      return { key: `${key}|${configName(cfg)}`, ...blockedTile(cfg), make: () => blockedMatmul(v, cfg) };
+    }
+  }
+}
 
 /**
  * The strategy `auto` uses. On a CPU Vulkan driver (lavapipe, SwiftShader) bench/kernels.ts
@@ -39,12 +55,20 @@ export function matmulVariant(d: MatmulDesc): MatmulVariant {
     aVec: d.transA && d.m % 4 === 0 && d.aBatchStride % 4 === 0,
     bVec: !d.transB && d.n % 4 === 0 && d.bBatchStride % 4 === 0,
     outVec: d.n % 4 === 0,
-    bias: d.bias !== undefined,
-    activation: d.activation ?? 'none',
   };
 }
 
-export function encodeMatmul(rt: Runtime, a: WebGPUBuf, b: WebGPUBuf, out: WebGPUBuf, d: MatmulDesc, strategy: MatmulStrategy, bias?: WebGPUBuf): void {
+export function encodeMatmul(
+  rt: Runtime,
+  a: WebGPUBuf,
+  b: WebGPUBuf,
+  out: WebGPUBuf,
+  d: MatmulDesc,
+  strategy: MatmulStrategy,
+  bias: WebGPUBuf | undefined,
+  /** Bound in the bias slot when there is no bias (never read). */
+  dummy: WebGPUBuf,
+): void {
   const { m, n, k, batch } = d;
   if (![m, n, k, batch].every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`matmul: bad sizes m=${m} n=${n} k=${k} batch=${batch}`);
   if (out.size < batch * m * n) throw new Error(`matmul: output holds ${out.size} elements, needs ${batch * m * n}`);
@@ -58,14 +82,15 @@ export function encodeMatmul(rt: Runtime, a: WebGPUBuf, b: WebGPUBuf, out: WebGP
   need(b, d.bBatchStride, n, 'B');
 
   const v = matmulVariant(d);
-  const gen = GENERATORS[strategy];
-  const kernel = rt.variant(variantKey(strategy, v), () => gen.make(v));
-  const gx = Math.ceil(n / gen.tile), gy = Math.ceil(m / gen.tile);
+  const p = plan(strategy, v, d);
+  const kernel = rt.variant(p.key, p.make);
+  const gx = Math.ceil(n / p.cols), gy = Math.ceil(m / p.rows);
   if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM) throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
-  const buffers = bias ? [a.gpuBuffer, b.gpuBuffer, bias.gpuBuffer, out.gpuBuffer] : [a.gpuBuffer, b.gpuBuffer, out.gpuBuffer];
+  const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer];
+  const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'] };
   for (let first = 0; first < batch; first += MAX_WORKGROUPS_PER_DIM) {
     const count = Math.min(MAX_WORKGROUPS_PER_DIM, batch - first);
-    const params = { M: m, N: n, K: k, aStride: d.aBatchStride, bStride: d.bBatchStride, batchOffset: first };
+    const params = { M: m, N: n, K: k, aStride: d.aBatchStride, bStride: d.bBatchStride, batchOffset: first, ...epilogue };
     rt.dispatch(kernel, params, buffers, [gx, gy, count]);
   }
 }

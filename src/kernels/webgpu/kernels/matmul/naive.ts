@@ -3,7 +3,7 @@
 // the kernel is bound by loads, ~1 GFLOP/s on a CPU driver, but it is the obviously correct one.
 import { paramsDecl, paramsLets } from '../../params.js';
 import type { KernelSpec } from '../../runtime.js';
-import { activate, aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
+import { aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
 
 /** Output elements per workgroup: 8 × 8. */
 export const NAIVE_TILE = 8;
@@ -26,8 +26,8 @@ ${paramsLets(MATMUL_SLOTS)}
   for (var p = 0u; p < K; p++) {
     acc += A[${aIndex(s, 'i', 'p')}] * B[${bIndex(s, 'p', 'j')}];
   }
-${s.bias ? '  acc += bias[j];' : ''}
-  O[batch * M * N + i * N + j] = ${activate(s.activation, 'acc', false)};
+  if (hasBias != 0u) { acc += bias[j]; }
+  O[batch * M * N + i * N + j] = act_(acc, act);
 }`;
   return { name: variantName('naive', s), source, slots: MATMUL_SLOTS };
 }

@@ -7,7 +7,7 @@
 // GPUs that is the winning trade; on a CPU driver the barriers dominate (measured ~1 GFLOP/s).
 import { paramsDecl, paramsLets } from '../../params.js';
 import type { KernelSpec } from '../../runtime.js';
-import { activate, aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
+import { aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
 
 export const TILED_TILE = 64; // output rows and columns per workgroup
 const TK = 16; // K slice per step
@@ -20,40 +20,36 @@ export function tiledMatmul(v: MatmulVariant): KernelSpec {
   // addresses in storage (k for A stored M×K, rows for Aᵀ stored K×M); likewise for B.
   const aPos = s.transA ? ['e % 64u', 'e / 64u'] : ['e / 16u', 'e % 16u'];
   const bPos = s.transB ? ['e / 16u', 'e % 16u'] : ['e % 64u', 'e / 64u'];
-  const loads: string[] = [];
-  for (let q = 0; q < 4; q++) {
-    loads.push(
-      `    {`,
-      `      let e = li + ${q * 256}u;`,
-      `      let r = ${aPos[0]}; let kk = ${aPos[1]};`,
-      `      let gr = tileRow + r; let gk = k0 + kk;`,
-      `      let av = A[${aIndex(s, 'min(gr, M - 1u)', 'min(gk, K - 1u)')}];`,
-      `      As[kk * 16u + r / 4u][r % 4u] = select(0.0, av, gr < M && gk < K);`,
-      `    }`,
-      `    {`,
-      `      let e = li + ${q * 256}u;`,
-      `      let c = ${bPos[0]}; let kk = ${bPos[1]};`,
-      `      let gc = tileCol + c; let gk = k0 + kk;`,
-      `      let bv = B[${bIndex(s, 'min(gk, K - 1u)', 'min(gc, N - 1u)')}];`,
-      `      Bs[kk * 16u + c / 4u][c % 4u] = select(0.0, bv, gc < N && gk < K);`,
-      `    }`,
-    );
-  }
-  const store: string[] = [];
-  if (s.bias) {
-    store.push(
-      s.outVec
-        ? `  let bv = bias[min(c0 / 4u, N / 4u - 1u)];`
-        : `  let bv = vec4<f32>(${[0, 1, 2, 3].map((c) => `bias[min(c0 + ${c}u, N - 1u)]`).join(', ')});`,
-    );
-  }
+  // Loops with run-time trip counts, deliberately: fully unrolled, this kernel took a CPU driver
+  // over a second to compile.
+  const loads = [
+    `    for (var q = 0u; q < 4u; q++) {`,
+    `      let e = li + q * 256u;`,
+    `      {`,
+    `        let r = ${aPos[0]}; let kk = ${aPos[1]};`,
+    `        let gr = tileRow + r; let gk = k0 + kk;`,
+    `        let av = A[${aIndex(s, 'min(gr, M - 1u)', 'min(gk, K - 1u)')}];`,
+    `        As[kk * 16u + r / 4u][r % 4u] = select(0.0, av, gr < M && gk < K);`,
+    `      }`,
+    `      {`,
+    `        let c = ${bPos[0]}; let kk = ${bPos[1]};`,
+    `        let gc = tileCol + c; let gk = k0 + kk;`,
+    `        let bv = B[${bIndex(s, 'min(gk, K - 1u)', 'min(gc, N - 1u)')}];`,
+    `        Bs[kk * 16u + c / 4u][c % 4u] = select(0.0, bv, gc < N && gk < K);`,
+    `      }`,
+    `    }`,
+  ];
+  const store: string[] = ['  var bv = vec4<f32>(0.0);'];
+  store.push(
+    s.outVec
+      ? `  if (hasBias != 0u) { bv = bias[min(c0 / 4u, N / 4u - 1u)]; }`
+      : `  if (hasBias != 0u) { bv = vec4<f32>(${[0, 1, 2, 3].map((c) => `bias[min(c0 + ${c}u, N - 1u)]`).join(', ')}); }`,
+  );
   for (let t = 0; t < 4; t++) {
-    const x = s.bias ? `(acc${t} + bv)` : `acc${t}`;
-    store.push(`  if (r0 + ${t}u < M) {`, `    let o = oBase + (r0 + ${t}u) * N;`);
+    store.push(`  if (r0 + ${t}u < M) {`, `    let o = oBase + (r0 + ${t}u) * N;`, `    let y = act4_(acc${t} + bv, act);`);
     if (s.outVec) {
-      store.push(`    if (c0 < N) { O[(o + c0) / 4u] = ${activate(s.activation, x, true)}; }`);
+      store.push(`    if (c0 < N) { O[(o + c0) / 4u] = y; }`);
     } else {
-      store.push(`    let y = ${activate(s.activation, x, true)};`);
       for (let c = 0; c < 4; c++) store.push(`    if (c0 + ${c}u < N) { O[o + c0 + ${c}u] = y.${LANE[c]}; }`);
     }
     store.push('  }');
@@ -79,7 +75,7 @@ ${paramsLets(MATMUL_SLOTS)}
   for (var k0 = 0u; k0 < K; k0 += ${TK}u) {
 ${loads.join('\n')}
     workgroupBarrier();
-    for (var kk = 0u; kk < ${TK}u; kk++) {
+    for (var kk = 0u; kk < min(${TK}u, K - k0); kk++) {
       let a = As[kk * 16u + l.y];
       let b = Bs[kk * 16u + l.x];
       acc0 = fma(vec4<f32>(a.x), b, acc0);
