@@ -24,13 +24,16 @@ function announceSkipOnce(): void {
   console.warn(`\n*** ${SKIP_MESSAGE} ***\n`);
 }
 
-export async function getGpuBackend(): Promise<WebGPUBackend | null> {
-  const backend = await createWebGPUBackend();
+export async function getGpuBackend(
+  create: () => Promise<WebGPUBackend | null> = createWebGPUBackend,
+  announce: () => void = announceSkipOnce,
+): Promise<WebGPUBackend | null> {
+  const backend = await create();
   if (backend) return backend;
   if (process.env.VAE_REQUIRE_WEBGPU === '1') {
     throw new Error(`VAE_REQUIRE_WEBGPU=1 but no WebGPU adapter was found (${SKIP_MESSAGE.split(': ')[1]})`);
   }
-  announceSkipOnce();
+  announce();
   return null;
 }
 

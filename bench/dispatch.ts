@@ -1,0 +1,84 @@
+// Launch overhead: how much a tiny dispatch costs end to end (encode in JS + run on the device),
+// and what the per-dispatch uniform write scheme costs. Three ways to launch N tiny kernels:
+//   staged    — the runtime's way: parameters packed into one host staging area, written with a
+//               single queue.writeBuffer per submit, each dispatch binding its own offset;
+//   perWrite  — one small uniform buffer per dispatch, each written by its own queue.writeBuffer;
+//   perSubmit — the runtime's way, but flushed after every dispatch (one submit each).
+//   npm run bench:dispatch
+import { createWebGPUBackend } from '../src/kernels/webgpu/index.js';
+import { Usage } from '../src/kernels/webgpu/gpu-api.js';
+import { paramsDecl, paramsLets, u32 } from '../src/kernels/webgpu/params.js';
+import { median } from './peak.js';
+
+const N = 2000;
+const slots = [u32('n'), u32('value')];
+const source = `${paramsDecl(slots)}
+@group(0) @binding(1) var<storage, read_write> O: array<u32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+${paramsLets(slots)}
+  if (gid.x < n) { O[gid.x] = O[gid.x] + value; }
+}`;
+
+const gpu = await createWebGPUBackend();
+if (!gpu) {
+  console.log('No WebGPU adapter.');
+  process.exit(0);
+}
+const rt = gpu.runtime;
+const device = gpu.device;
+const kernel = rt.kernel('tiny_add', source, slots);
+const out = gpu.alloc(64, 'int32');
+
+async function timeIt(launch: () => void): Promise<number> {
+  await rt.finish();
+  const t0 = performance.now();
+  launch();
+  await rt.finish();
+  return ((performance.now() - t0) * 1000) / N; // µs per dispatch
+}
+
+const staged = (): void => {
+  for (let i = 0; i < N; i++) rt.dispatch(kernel, { n: 64, value: 1 }, [out.gpuBuffer], [1, 1, 1]);
+};
+const perSubmit = (): void => {
+  for (let i = 0; i < N; i++) {
+    rt.dispatch(kernel, { n: 64, value: 1 }, [out.gpuBuffer], [1, 1, 1]);
+    rt.flush();
+  }
+};
+const uniforms = Array.from({ length: N }, () => device.createBuffer({ size: 16, usage: Usage.UNIFORM | Usage.COPY_DST }));
+const perWrite = (): void => {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  const words = new Uint32Array([64, 1, 0, 0]);
+  for (let i = 0; i < N; i++) {
+    device.queue.writeBuffer(uniforms[i], 0, words);
+    const bindGroup = device.createBindGroup({
+      layout: kernel.layout,
+      entries: [
+        { binding: 0, resource: { buffer: uniforms[i] } },
+        { binding: 1, resource: { buffer: out.gpuBuffer } },
+      ],
+    });
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(1);
+  }
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+};
+
+const results: Record<string, number[]> = { staged: [], perWrite: [], perSubmit: [] };
+for (let round = 0; round < 8; round++) {
+  for (const [name, f] of [['staged', staged], ['perWrite', perWrite], ['perSubmit', perSubmit]] as const) {
+    const us = await timeIt(f);
+    if (round > 0) results[name].push(us);
+  }
+}
+console.log(`adapter: ${gpu.description}`);
+console.log(`${N} tiny dispatches, µs per dispatch (median of 7 rounds):\n`);
+console.log('| scheme | µs / dispatch |\n|---|---|');
+for (const [name, xs] of Object.entries(results)) console.log(`| ${name} | ${median(xs).toFixed(1)} |`);
+uniforms.forEach((u) => u.destroy());
+gpu.destroy();
