@@ -100,10 +100,29 @@ await describeWebGPU('webgpu runtime', (gpu) => {
     // a command the device rejects: the error is thrown by the next call, and the batch it
     // poisoned is dropped, so later work is not silently lost
     const x = gpu.upload(new Float32Array([1, 2, 3, 4]), 'float32');
-    gpu.runtime.dispatch(gpu.runtime.kernel('fill', 'not wgsl', []), {}, [], [1, 1, 1]);
-    await expect(gpu.read(x)).rejects.toThrow(/WGSL kernel|WebGPU error/);
+    gpu.runtime.dispatch(gpu.runtime.kernel('not_wgsl', 'not wgsl', []), {}, [], [1, 1, 1]);
+    // the compile error (root cause) is reported, not the invalid bind group it led to
+    await expect(gpu.read(x)).rejects.toThrow(/WGSL kernel 'not_wgsl' failed to compile:\n\s+line 1:1: not wgsl/);
     gpu.map('mulScalar', [{ buf: x, shape: [4] }], x, [4], 2);
     expect(Array.from(await gpu.read(x))).toEqual([2, 4, 6, 8]);
+  });
+
+  it('reuses bind groups across dispatches on the same buffers, and forgets destroyed buffers', async () => {
+    const cache = gpu.runtime.bindGroups;
+    const x = gpu.alloc(64, 'float32');
+    gpu.fill(x, 1);
+    const hits = cache.hits;
+    for (let i = 0; i < 10; i++) gpu.fill(x, i);
+    expect(cache.hits - hits).toBe(10);
+    expect((await gpu.read(x))[63]).toBe(9);
+    gpu.free(x);
+    gpu.flush();
+    const size = cache.size;
+    gpu.trimPool(); // destroys x's GPUBuffer: its bind groups must go too
+    expect(cache.size).toBeLessThan(size);
+    const y = gpu.alloc(64, 'float32');
+    gpu.fill(y, 3);
+    expect((await gpu.read(y))[0]).toBe(3);
   });
 
   it('times work with timestamp queries (or the wall clock)', async () => {

@@ -22,6 +22,8 @@ export class BufferPool {
   pooledBuffers = 0;
   /** Bytes of every GPUBuffer this pool created and has not destroyed. */
   deviceBytes = 0;
+  /** Told before a buffer is destroyed (so caches holding it can forget it). */
+  onDestroy?: (b: GPUBuffer) => void;
 
   constructor(
     private readonly device: GPUDevice,
@@ -62,6 +64,7 @@ export class BufferPool {
       const cls = b.size;
       if (this.pooledBytes + cls > this.maxPooledBytes) {
         this.deviceBytes -= cls;
+        this.onDestroy?.(b);
         b.destroy();
         continue;
       }
@@ -76,7 +79,12 @@ export class BufferPool {
 
   /** Destroys every pooled buffer (pending ones stay until their submit). */
   trim(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const list of this.free.values()) {
+      for (const b of list) {
+        this.onDestroy?.(b);
+        b.destroy();
+      }
+    }
     this.deviceBytes -= this.pooledBytes;
     this.free.clear();
     this.pooledBytes = 0;

@@ -8,11 +8,31 @@
 import type { ParamSlot } from './params.js';
 
 export interface Kernel {
+  /** Small integer identity (bind group cache keys). */
+  readonly id: number;
   readonly name: string;
   readonly source: string;
   readonly slots: readonly ParamSlot[];
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
+}
+
+const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
+
+/**
+ * The bind group layout, read off the generated source: binding 0 is the parameter block with a
+ * *dynamic* offset (so one bind group serves every dispatch of a kernel on the same buffers,
+ * whatever its parameters), the others are read-only or read-write storage buffers.
+ */
+export function layoutEntries(source: string): GPUBindGroupLayoutEntry[] {
+  const entries: GPUBindGroupLayoutEntry[] = [];
+  for (const m of source.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var<(uniform|storage,\s*read_write|storage,\s*read|storage)>/g)) {
+    const binding = Number(m[1]);
+    const kind = m[2].replace(/\s/g, '');
+    const type: GPUBufferBindingType = kind === 'uniform' ? 'uniform' : kind === 'storage,read' || kind === 'storage' ? 'read-only-storage' : 'storage';
+    entries.push({ binding, visibility: COMPUTE, buffer: { type, hasDynamicOffset: type === 'uniform' } });
+  }
+  return entries.sort((a, b) => a.binding - b.binding);
 }
 
 export class PipelineCache {
@@ -35,8 +55,10 @@ export class PipelineCache {
     const device = this.device;
     device.pushErrorScope('validation');
     const module = device.createShaderModule({ code: source, label: name });
-    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: name });
-    const kernel: Kernel = { name, source, slots, pipeline, layout: pipeline.getBindGroupLayout(0) };
+    const layout = device.createBindGroupLayout({ entries: layoutEntries(source), label: name });
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout], label: name });
+    const pipeline = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'main' }, label: name });
+    const kernel: Kernel = { id: this.compiles, name, source, slots, pipeline, layout };
     const check = device
       .popErrorScope()
       .then(async (err) => {

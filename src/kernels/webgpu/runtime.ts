@@ -5,10 +5,12 @@
 //
 // Parameters: each dispatch's uniform block is packed into a host-side staging area at its own
 // (aligned) offset, and the staging area is written to one GPU uniform buffer with a single
-// queue.writeBuffer just before the submit. (One writeBuffer per dispatch would be correct too,
-// but it is a call into the driver per launch; see bench/dispatch.ts for the measured cost.)
+// queue.writeBuffer just before the submit; the dispatch binds it at a dynamic offset. (One
+// writeBuffer per dispatch would be correct too, but costs a driver call per launch and a new
+// bind group per launch; bench/dispatch.ts measures the schemes.)
 // Reusing that uniform buffer for the next batch is safe: queue.writeBuffer is ordered on the
 // queue after the previous submit, whose commands have therefore already read their parameters.
+import { BindGroupCache } from './bind-groups.js';
 import { BufferPool } from './buffer-pool.js';
 import { MAP_READ, Usage } from './gpu-api.js';
 import { packParams, paramBytes, type ParamSlot, type ParamValues } from './params.js';
@@ -47,6 +49,9 @@ export class Runtime {
   private readonly uniformBuffer: GPUBuffer;
   private uniformUsed = 0;
   private readonly uniformAlign: number;
+  readonly bindGroups: BindGroupCache;
+  /** The pipeline last set on the open pass (setPipeline is skipped when it repeats). */
+  private passPipeline: GPUComputePipeline | null = null;
 
   // timing (timestamp queries)
   private timedPass: GPUComputePassTimestampWrites | null = null;
@@ -78,8 +83,11 @@ export class Runtime {
     this.pool = new BufferPool(device, storage, options.maxPooledBytes ?? 512 << 20, 'storage', device.limits.maxStorageBufferBindingSize);
     this.readPool = new BufferPool(device, MAP_READ | Usage.COPY_DST, 64 << 20, 'readback');
     this.pipelines = new PipelineCache(device, (e) => this.report(e));
+    this.bindGroups = new BindGroupCache(device, this.uniformBuffer);
+    this.pool.onDestroy = (b) => this.bindGroups.forget(b);
     this.pipelines.onInvalid = (k) => {
       for (const [key, v] of this.variants) if (v === k) this.variants.delete(key);
+      this.bindGroups.forgetKernel(k);
     };
     this.hasTimestamps = device.features.has('timestamp-query');
     device.addEventListener('uncapturederror', (ev) => {
@@ -117,8 +125,18 @@ export class Runtime {
     }
   }
 
+  /**
+   * If an error is waiting, first let in-flight compile checks finish: a kernel that failed to
+   * compile also makes its bind groups and dispatches invalid, and those (synchronous) errors
+   * arrive first, but the compile error naming the kernel and line is the one worth reporting.
+   */
+  async settleErrors(): Promise<void> {
+    if (this.pendingError) await this.pipelines.settled();
+  }
+
   private abandonBatch(): void {
     this.pass = null;
+    this.passPipeline = null;
     this.encoder = null;
     this.uniformUsed = 0;
     this.batchDispatches = 0;
@@ -156,12 +174,13 @@ export class Runtime {
     packParams(kernel.slots, params, this.words, offset / 4);
     this.uniformUsed = Math.ceil((offset + block) / this.uniformAlign) * this.uniformAlign;
 
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniformBuffer, offset, size: block } }];
-    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
-    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
+    const bindGroup = this.bindGroups.get(kernel, block, buffers);
     const pass = this.ensurePass();
-    pass.setPipeline(kernel.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    if (this.passPipeline !== kernel.pipeline) {
+      pass.setPipeline(kernel.pipeline);
+      this.passPipeline = kernel.pipeline;
+    }
+    pass.setBindGroup(0, bindGroup, [offset]);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     this.batchDispatches++;
     this.counters.dispatches++;
@@ -182,6 +201,7 @@ export class Runtime {
   private endPass(): void {
     this.pass?.end();
     this.pass = null;
+    this.passPipeline = null;
   }
 
   /** Submits everything recorded so far. */
@@ -201,6 +221,7 @@ export class Runtime {
 
   /** Copies `bytes` of `buffer` back to the host after all recorded work. */
   async read(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    await this.settleErrors();
     this.check();
     if (bytes === 0) return new ArrayBuffer(0);
     const staging = this.readPool.acquire(bytes);
@@ -224,6 +245,7 @@ export class Runtime {
 
   /** Waits until the device has finished all submitted work (and reports async errors). */
   async finish(): Promise<void> {
+    await this.settleErrors();
     this.check();
     this.flush();
     await this.pipelines.settled();
@@ -264,6 +286,7 @@ export class Runtime {
     this.destroyed = true;
     this.encoder = null;
     this.pass = null;
+    this.bindGroups.clear();
     this.device.destroy();
   }
 }

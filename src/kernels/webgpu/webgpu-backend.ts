@@ -81,6 +81,7 @@ export class WebGPUBackend implements Backend {
   }
 
   async read(buf: Buf): Promise<TypedArray> {
+    await this.runtime.settleErrors(); // so a compile error beats the errors it causes
     const b = this.own(buf, 'read');
     const bytes = await this.runtime.read(b.gpuBuffer, b.byteLength);
     return b.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
