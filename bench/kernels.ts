@@ -7,8 +7,10 @@
 //
 // Timing: GPU timestamp queries around one compute pass when the adapter has them (Dawn's
 // 65 µs quantization is switched off), else wall-clock around submit + onSubmittedWorkDone.
-// Two warm-up runs, then the median of 7. Every result is checked against a float64 reference
-// before it is timed. Prints a markdown table; writes JSON to bench/results/.
+// Two warm-up rounds, then the median of 7, strategies interleaved round by round. Every
+// result is checked against a float64 reference (sampled outputs) before it is timed. Prints a
+// markdown table; writes JSON to bench/results/kernels.json.
+// The machine should be otherwise idle: on a 2-core box a concurrent process halves the numbers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,10 @@ const SHAPES: Shape[] = [
   { label: 'dW1 (128×784)ᵀ·128×400', m: 784, n: 400, k: 128, transA: true },
   { label: 'dX2 128×784·(400×784)ᵀ', m: 128, n: 400, k: 784, transB: true },
   { label: 'dX1 128×400·(784×400)ᵀ', m: 128, n: 784, k: 400, transB: true },
+  // small and degenerate shapes, where `auto` may prefer the naive kernel
+  { label: '32³', m: 32, n: 32, k: 32 },
+  { label: 'vec·mat 1×400·400×784', m: 1, n: 784, k: 400 },
+  { label: 'mat·vec 128×400·400×1', m: 128, n: 1, k: 400 },
 ];
 
 function rand(n: number, seed: number): Float32Array {
@@ -106,21 +112,28 @@ async function main(): Promise<void> {
     const d = desc(s);
     const row: Record<string, unknown> = { shape: s.label, m: s.m, n: s.n, k: s.k, transA: !!s.transA, transB: !!s.transB };
     const cells: string[] = [];
+    // check each strategy once, then time them round-robin (warm-up rounds first), so a busy
+    // machine slows every strategy alike instead of whichever happened to run at the time
     for (const strategy of STRATEGIES) {
       gpu.setMatmulStrategy(strategy);
       gpu.fill(out, NaN);
       gpu.matmul(a, b, out, d);
       await checkResult(gpu, out, aData, bData, s, `${strategy} ${s.label}`);
-      // naive at 1024² takes seconds per run: fewer runs there
-      const runs = strategy === 'naive' && flops > 1e9 ? 3 : RUNS;
-      const times: number[] = [];
-      for (let r = 0; r < runs + 2; r++) {
+    }
+    const times: Record<string, number[]> = Object.fromEntries(STRATEGIES.map((x) => [x, []]));
+    for (let r = 0; r < RUNS + 2; r++) {
+      for (const strategy of STRATEGIES) {
+        // naive at 1024² takes seconds per run: three timed runs are enough there
+        if (strategy === 'naive' && flops > 1e9 && r >= 5) continue;
+        gpu.setMatmulStrategy(strategy);
         const { ms } = await rt.time(() => gpu.matmul(a, b, out, d));
-        if (r >= 2) times.push(ms);
+        if (r >= 2) times[strategy].push(ms);
       }
-      const ms = median(times);
+    }
+    for (const strategy of STRATEGIES) {
+      const ms = median(times[strategy]);
       const gflops = flops / ms / 1e6;
-      row[strategy] = { ms, gflops, peakShare: gflops / peak.gflops };
+      row[strategy] = { ms, gflops, peakShare: gflops / peak.gflops, runs: times[strategy].length };
       cells.push(`${gflops.toFixed(2)} (${((100 * gflops) / peak.gflops).toFixed(0)} %)`);
     }
     gpu.setMatmulStrategy('auto');

@@ -86,7 +86,16 @@ ${loads.join('\n')}
   return { name: `map_${op}_strided${rank}`, source, slots };
 }
 
-export function encodeMap(rt: Runtime, op: MapOp, inputs: readonly MapArg[], out: WebGPUBuf, outShape: Shape, param: number): void {
+export function encodeMap(
+  rt: Runtime,
+  op: MapOp,
+  inputs: readonly MapArg[],
+  out: WebGPUBuf,
+  outShape: Shape,
+  param: number,
+  /** Use the general strided kernel even where the contiguous one applies (tests, benchmarks). */
+  forceStrided = false,
+): void {
   const def = MAP_OPS[op];
   if (inputs.length !== def.arity) throw new Error(`map ${op}: expects ${def.arity} input(s), got ${inputs.length}`);
   const n = sizeOf(outShape);
@@ -98,7 +107,7 @@ export function encodeMap(rt: Runtime, op: MapOp, inputs: readonly MapArg[], out
   const { shape, strides } = coalesce(outShape, inputs.map((a) => broadcastStrides(a.shape, outShape)));
   const buffers = [...inputs.map((a) => a.buf.gpuBuffer), out.gpuBuffer];
 
-  const contiguous = shape.length === 1 && strides.every((s) => s[0] === 1 || s[0] === 0);
+  const contiguous = !forceStrided && shape.length === 1 && strides.every((s) => s[0] === 1 || s[0] === 0);
   if (contiguous) {
     const reads = strides.map((s): ContigRead => (s[0] === 1 ? 'vec' : 'splat'));
     const kernel = rt.variant(`map|${op}|${dtypes}|${reads}`, () => contiguousKernel(op, dtypes, reads));

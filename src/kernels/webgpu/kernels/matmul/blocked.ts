@@ -3,7 +3,7 @@
 // of A's column p and QUADS vec4s of B's row p and does ROWS·QUADS vec4 multiply-adds, so each
 // loaded value is reused 4·QUADS (resp. ROWS) times.
 //
-// Two configurations, measured on lavapipe (scratch experiments, interleaved medians):
+// Two configurations, measured on lavapipe (bench/matmul-configs.ts, interleaved medians):
 //  - wide: 8 rows × 4 vec4s (16 columns), workgroups of 8 × 8 = 64 × 128 outputs: ~15 GFLOP/s
 //    at 512² and 1024² (8 × 2 vec4s: ~12; 4 × 1: ~4.5; 8 × 6 or 8 × 8 vec4s: ~7, spilling).
 //    Loads, not multiply-adds, are what a CPU driver pays for: each per-invocation load is a

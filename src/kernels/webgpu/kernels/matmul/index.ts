@@ -35,15 +35,18 @@ function plan(strategy: MatmulStrategy, v: MatmulVariant, d: MatmulDesc): Plan {
 }
 
 /**
- * The strategy `auto` uses. On a CPU Vulkan driver (lavapipe, SwiftShader) bench/kernels.ts
- * measured the register-blocked kernel fastest at every size but the tiniest, where a single
- * naive workgroup finishes first; workgroup-memory tiling loses everywhere (barriers are
- * expensive on CPUs). On a hardware GPU we have not measured: tiling is the textbook winner for
- * big products there, so it is the default for large shapes.
+ * The strategy `auto` uses, from measurements on lavapipe (median device time over 4³ … 128³,
+ * the VAE shapes, and M or N = 1; bench/kernels.ts shows the small and degenerate cases too):
+ *  - matrix-vector products (N ≤ 2) and tiny outputs: naive. A blocked invocation computes
+ *    8 × 8+ outputs, nearly all wasted there (128×400·400×1: naive 0.31 ms, blocked 0.50 ms);
+ *  - everything else on a CPU driver (lavapipe, SwiftShader): register-blocked, 2–10× the
+ *    naive kernel from 32³ up; workgroup-memory tiling loses everywhere there (barriers are
+ *    expensive on CPUs: 1×400·400×784 takes it 25 ms against 0.8 ms blocked);
+ *  - on a hardware GPU (not measured here), tiling is the textbook winner for big products, so
+ *    it takes the large shapes and blocked the rest.
  */
 export function autoStrategy(d: MatmulDesc, cpuAdapter: boolean): MatmulStrategy {
-  const work = d.m * d.n; // outputs per batch entry
-  if (work <= 64) return 'naive';
+  if (d.n <= 2 || d.m * d.n <= 64) return 'naive';
   if (cpuAdapter) return 'blocked';
   return d.m >= 256 && d.n >= 256 ? 'tiled' : 'blocked';
 }
