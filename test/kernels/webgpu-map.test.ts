@@ -122,15 +122,16 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     expect(Array.from(await gpu.read(x))).toEqual([2, 5, 10, 17, 26]);
   });
 
-  it('rejects float output mismatches and wrong arity clearly', () => {
+  it('rejects int32 outputs, wrong arity, bad broadcasts and unknown ops clearly', () => {
     const x = gpu.alloc(4, 'float32');
     const i = gpu.alloc(4, 'int32');
     expect(() => gpu.map('neg', [{ buf: x, shape: [4] }], i, [4])).toThrow(/float32/);
     expect(() => gpu.map('add', [{ buf: x, shape: [4] }], x, [4])).toThrow(/2 input/);
+    expect(() => gpu.map('add', [{ buf: x, shape: [4] }, { buf: x, shape: [3] }], x, [4])).toThrow(/\[3\] does not broadcast to \[4\]/);
+    expect(() => gpu.map('nope' as MapOp, [{ buf: x, shape: [4] }], x, [4])).toThrow(/unknown op 'nope'/);
   });
 
-  it('splits launches beyond 65535 workgroups over a 2-D grid', async () => {
-    // strided kernel, 64 elements per workgroup: 2 × 2,100,000 outputs need 65,625 workgroups
+  it('runs a broadcast over millions of elements (strided kernel)', async () => {
     const cols = 2_100_000;
     const a = gpu.upload(randomArray(cols, 5), 'float32');
     const out: Buf = poisoned(gpu, 2 * cols);
@@ -145,5 +146,5 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     expect(got.every((v) => !Number.isNaN(v))).toBe(true);
     gpu.free(a);
     gpu.free(out);
-  });
+});
 });

@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 import { createWebGPUBackend } from '../../src/kernels/webgpu/index.js';
 import { sizeClass } from '../../src/kernels/webgpu/buffer-pool.js';
+import { grid1d } from '../../src/kernels/webgpu/grid.js';
 import { describeWebGPU, getGpuBackend } from '../helpers/gpu.js';
 
 it('size classes are powers of two or 1.5× powers of two, multiples of 16 bytes', () => {
@@ -13,6 +14,19 @@ it('size classes are powers of two or 1.5× powers of two, multiples of 16 bytes
     expect(c % 16).toBe(0);
     expect(c).toBeLessThanOrEqual(Math.max(16, bytes * 1.5)); // at most a third of a class is waste
   }
+});
+
+it('folds long 1-D launches into a 2-D grid that covers every workgroup', () => {
+  expect(grid1d(0)).toEqual([1, 1, 1]);
+  expect(grid1d(65535)).toEqual([65535, 1, 1]);
+  for (const n of [65536, 100_000, 65535 * 3 + 1, 1e9]) {
+    const [x, y] = grid1d(n);
+    expect(x).toBeLessThanOrEqual(65535);
+    expect(y).toBeLessThanOrEqual(65535);
+    expect(x * y).toBeGreaterThanOrEqual(n);
+    expect(x * (y - 1)).toBeLessThan(n); // no wholly idle row of workgroups
+  }
+  expect(() => grid1d(65535 * 65535 + 1)).toThrow(/2-D dispatch grid/);
 });
 
 await describeWebGPU('webgpu runtime', (gpu) => {

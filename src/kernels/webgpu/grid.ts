@@ -17,3 +17,26 @@ export const GRID_BUILTINS =
 
 /** WGSL: the flat workgroup index, from the builtins above. */
 export const FLAT_WORKGROUP = 'wg.x + wg.y * nwg.x';
+
+/**
+ * Contiguous elementwise kernels (map, fill, adam) run 256 invocations per workgroup and give
+ * each invocation 4 vec4s, strided by the workgroup size so neighbouring invocations touch
+ * neighbouring memory. On lavapipe this was ~1.4× faster than 64 invocations × 1 vec4 at 1M
+ * elements (fewer workgroups to schedule, more work per invocation).
+ */
+export const VEC_WG = 256;
+export const VEC_PER_INVOCATION = 4;
+
+/** Workgroups for n4 vec4s. */
+export function vecWorkgroups(n4: number): [number, number, number] {
+  return grid1d(Math.ceil(n4 / (VEC_WG * VEC_PER_INVOCATION)));
+}
+
+/** WGSL: `body` (which uses the vec4 index `i`) for each of this invocation's vec4s below `count`. */
+export function vecLoop(count: string, body: string): string {
+  const lines = [`  let base = (${FLAT_WORKGROUP}) * ${VEC_WG * VEC_PER_INVOCATION}u + lid;`];
+  for (let j = 0; j < VEC_PER_INVOCATION; j++) {
+    lines.push(`  { let i = base + ${j * VEC_WG}u; if (i < ${count}) {`, body, `  } }`);
+  }
+  return lines.join('\n');
+}

@@ -1,21 +1,19 @@
 // fill: every element gets the same 32-bit pattern (computed on the host, so one kernel serves
-// float32 and int32), four elements per invocation. Buffers are whole multiples of 16 bytes, so
-// the last vec4 never leaves the buffer.
+// float32 and int32), written as vec4s. Buffers are whole multiples of 16 bytes, so the last
+// vec4 never leaves the buffer.
 import type { WebGPUBuf } from '../buffer.js';
-import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
+import { GRID_BUILTINS, VEC_WG, vecLoop, vecWorkgroups } from '../grid.js';
 import { paramsDecl, paramsLets, u32 } from '../params.js';
 import type { Runtime } from '../runtime.js';
 
-const WG = 64;
 const slots = [u32('n4'), u32('bits')];
 
 const source = `${paramsDecl(slots)}
 @group(0) @binding(1) var<storage, read_write> O: array<vec4<u32>>;
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
-  let i = (${FLAT_WORKGROUP}) * ${WG}u + lid;
-  if (i < n4) { O[i] = vec4<u32>(bits); }
+${vecLoop('n4', '    O[i] = vec4<u32>(bits);')}
 }`;
 
 /** The 32-bit pattern of `value` stored as `dtype` (rounded to f32, or truncated to i32). */
@@ -30,5 +28,5 @@ export function encodeFill(rt: Runtime, out: WebGPUBuf, value: number): void {
   if (out.size === 0) return;
   const n4 = Math.ceil(out.size / 4);
   const kernel = rt.variant('fill', () => ({ name: 'fill', source, slots }));
-  rt.dispatch(kernel, { n4, bits: bitsOf(value, out.dtype as 'float32' | 'int32') }, [out.gpuBuffer], grid1d(Math.ceil(n4 / WG)));
+  rt.dispatch(kernel, { n4, bits: bitsOf(value, out.dtype as 'float32' | 'int32') }, [out.gpuBuffer], vecWorkgroups(n4));
 }
