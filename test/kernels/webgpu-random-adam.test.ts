@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AdamDesc, RandomDesc } from '../../src/kernels/backend.js';
+import { bitsToUniform, philox4x32 } from '../../src/kernels/philox.js';
 import { describeWebGPU, expectBitEqual, expectClose, poisoned, randomArray } from '../helpers/gpu.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -43,6 +44,16 @@ await describeWebGPU('webgpu random, adam, fill', (gpu, cpu) => {
     const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(Math.abs(variance - 1)).toBeLessThan(0.02);
+  });
+
+  it('splits launches beyond 65535 workgroups over a 2-D grid (64 elements per workgroup)', async () => {
+    const n = 65535 * 64 + 1000; // 65,551 workgroups: the last 16 sit in the grid's second row
+    const g = poisoned(gpu, n);
+    gpu.random(g, { seed: [9, 8], stream: [7, 6], dist: 'uniform' });
+    const got = await gpu.read(g);
+    for (const i of [0, 65535 * 64 - 1, 65535 * 64, n - 1]) expect(got[i]).toBe(Math.fround(bitsToUniform(philox4x32(i, 7, 6, 0, 9, 8)[0])));
+    expect(got.every((v) => v > 0 && v < 1)).toBe(true);
+    gpu.free(g);
   });
 
   it('adam matches the CPU step over several iterations', async () => {

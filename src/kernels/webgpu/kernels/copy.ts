@@ -6,12 +6,11 @@ import type { Layout, Shape } from '../../backend.js';
 import { sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { coalesce } from '../coalesce.js';
-import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
+import { GRID_BUILTINS, VEC_WG, vecLoop, vecWorkgroups } from '../grid.js';
 import { i32, paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
 import type { Runtime, KernelSpec } from '../runtime.js';
 import { offsetsFromIndex } from '../wgsl.js';
 
-const WG = 64;
 /** Beyond this rank (after merging axes that are contiguous on both sides) copy throws. */
 export const MAX_COPY_RANK = 6;
 
@@ -31,15 +30,10 @@ function copyKernel(rank: number, from: string, to: string): KernelSpec {
 @group(0) @binding(2) var<storage, read_write> D: array<u32>;
 fn u32_as_f32_(w: u32) -> u32 { return bitcast<u32>(f32(bitcast<i32>(w))); }
 fn f32_as_i32_(w: u32) -> u32 { return bitcast<u32>(i32(bitcast<f32>(w))); }
-@compute @workgroup_size(${WG})
+@compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
-  let i = (${FLAT_WORKGROUP}) * ${WG}u + lid;
-  if (i >= n) { return; }
-${offsetsFromIndex(rank, 2, (d) => `shape${d}`, (j, d) => (j === 0 ? `src${d}` : `dst${d}`), 'i', 'i32')}
-  off0 += srcOffset;
-  off1 += dstOffset;
-  D[u32(off1)] = ${convert(from, to)};
+${vecLoop('n', [offsetsFromIndex(rank, 2, (d) => `shape${d}`, (j, d) => (j === 0 ? `src${d}` : `dst${d}`), 'i', 'i32'), `  off0 += srcOffset;`, `  off1 += dstOffset;`, `  D[u32(off1)] = ${convert(from, to)};`].join('\n').replace(/^/gm, '  '))}
 }`;
   return { name: `copy_rank${rank}${from === to ? '' : `_${from}_to_${to}`}`, source, slots };
 }
@@ -62,5 +56,5 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
     params[`src${d}`] = c.strides[0][d];
     params[`dst${d}`] = c.strides[1][d];
   }
-  rt.dispatch(kernel, params, [src.gpuBuffer, dst.gpuBuffer], grid1d(Math.ceil(n / WG)));
+  rt.dispatch(kernel, params, [src.gpuBuffer, dst.gpuBuffer], vecWorkgroups(n)); // 4 elements per invocation
 }
