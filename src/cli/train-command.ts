@@ -23,7 +23,7 @@ export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any ID
   --batch N                   (128)
   --lr X                      Adam learning rate (1e-3)
   --hidden 400[,400...]       hidden layer sizes (400)
-  --latent N                  latent dimensions (20)
+  --latent N                  latent dimensions (20 for a vae; 4 for a cvae, so the label, not z, carries the class)
   --beta X                    KL weight (1)
   --warmup EPOCHS             linear KL warm-up (0)
   --prior standard|learned    CVAE prior P(z) or learned P(z|y) (standard)
@@ -61,7 +61,7 @@ function modelConfig(f: Flags, inputDim: number): VAEConfig {
   return {
     inputDim,
     hidden: f.intList('hidden', [400]),
-    latent: f.int('latent', 20, { min: 1 }),
+    latent: f.int('latent', kind === 'cvae' ? 4 : 20, { min: 1 }),
     likelihood,
     ...(likelihood === 'gaussian' ? { gaussianVariance: 'learned' as const } : {}),
     ...(kind === 'cvae' ? { classes: 10, prior } : {}),
