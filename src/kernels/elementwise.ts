@@ -103,7 +103,9 @@ fn pow_(x: f32, p: f32) -> f32 {
   if (p == 0.0) { return 1.0; }
   let r = pow(abs(x), p);
   if (x >= 0.0 || isnan_(x)) { return select(r, x, isnan_(x)); }
-  if (p != floor(p)) { return bitcast<f32>(0x7fc00000u); }
+  // a NaN: through a \`let\`, since a constant expression may not evaluate to NaN in WGSL
+  let nan_bits = 0x7fc00000u;
+  if (p != floor(p)) { return bitcast<f32>(nan_bits); }
   let odd = (p * 0.5) != floor(p * 0.5);
   return select(r, -r, odd);
 }
