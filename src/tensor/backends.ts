@@ -28,6 +28,14 @@ export function defaultFloatDType(): DType {
   return defaultFloat;
 }
 
+/** A backend by name (the WebGPU one must have been created by useBackend first), or itself. */
+export function resolveBackend(target: BackendName | Backend): Backend {
+  if (typeof target !== 'string') return target;
+  if (target === 'cpu') return cpu;
+  if (target === 'webgpu' && webgpu) return webgpu;
+  throw new Error(`no ${target} backend: call await useBackend('${target}') first`);
+}
+
 /** The WebGPU backend if one was created (useBackend('webgpu' | 'auto')), else null. */
 export function webgpuBackend(): Backend | null {
   return webgpu;

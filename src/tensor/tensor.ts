@@ -12,6 +12,8 @@ import * as views from './ops/views.js';
 import { fmt, sizeOf } from './shape.js';
 import type { Storage } from './storage.js';
 import { keep, trackInScope } from './tidy.js';
+import { resolveBackend } from './backends.js';
+import { fromTypedArray } from './dispatch.js';
 
 export type Scalar = number;
 export type NestedArray = number | NestedArray[];
@@ -97,6 +99,16 @@ export class Tensor {
       return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * inner));
     };
     return build(0, 0);
+  }
+
+  /**
+   * A copy on another backend ('cpu', 'webgpu' or a Backend), cut from the graph. Moving is a
+   * readback plus an upload, so it is async like every readback.
+   */
+  async to(target: 'cpu' | 'webgpu' | Backend): Promise<Tensor> {
+    const backend = resolveBackend(target);
+    const data = await this.data();
+    return fromTypedArray(backend, data, this.shape, this.dtype);
   }
 
   // ---- autograd ----

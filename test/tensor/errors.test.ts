@@ -44,3 +44,17 @@ describe('views and one-hot', () => {
     expect(await x.sum(0, true).toArray()).toEqual([[5, 7, 9]]);
   });
 });
+
+describe('moving between backends', () => {
+  it('to() copies data and dtype; mixing backends names both', async () => {
+    const { CpuBackend } = await import('../../src/kernels/cpu/cpu-backend.js');
+    const other = new CpuBackend();
+    const a = tensor([[1, 2], [3, 4]]);
+    const b = await a.to(other);
+    expect(b.backend).toBe(other);
+    expect(await b.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(() => a.add(b)).toThrow(/add: inputs live on different backends .* move them with \.to\(\)/);
+    const i = await tensor(new Int32Array([5])).to('cpu');
+    expect(i.dtype).toBe('int32');
+  });
+});
