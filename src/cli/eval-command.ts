@@ -8,6 +8,7 @@ import { importanceWeightedLogLikelihood } from '../vae/evaluate.js';
 import { loadCheckpoint } from '../vae/checkpoint.js';
 import { evaluateElbo, prepareImages, type TrainConfig } from '../vae/train.js';
 import { Flags, parseFlags } from './args.js';
+import { progressBar } from './progress.js';
 import { selectBackend } from './backend-choice.js';
 
 export const EVAL_HELP = `vae eval — evaluate a trained model on the test set
@@ -50,15 +51,19 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   log(`test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`);
 
   const test = subset({ ...data.test, images }, Math.min(limit, data.test.count));
-  let sum = 0;
+  let sum = 0, done = 0;
   const started = performance.now();
+  const bar = progressBar(`log p(x), k=${k}`, test.count, 'images', 'NLL');
   for (const b of batches(test, { batchSize, shuffle: false })) {
     const x = tensor(b.images, [b.size, model.config.inputDim]);
     const y = model.conditional ? tensor(b.labels, [b.size], { dtype: 'int32' }) : undefined;
     const ll = importanceWeightedLogLikelihood(model, x, k, { y });
     sum += await ll.sum().item();
+    done += b.size;
+    bar.update(done, -sum / done);
     for (const t of [x, y, ll]) t?.dispose();
   }
+  bar.stop();
   const nll = -sum / test.count;
   log(`test NLL (importance-weighted, k=${k}) ${nll.toFixed(2)} nats on ${test.count} images  (${((performance.now() - started) / 1000).toFixed(1)}s)`);
   return 0;

@@ -1,20 +1,24 @@
-// The per-epoch progress bar: step count, ETA and the running loss. On a terminal it redraws in
-// place (cli-progress); in a log (CI, a pipe) it prints a line every tenth of the epoch.
+// A progress bar with ETA and a running value (the loss): on a terminal it redraws in place
+// (cli-progress); in a log (CI, a pipe) it prints a line every tenth of the way.
 import cliProgress from 'cli-progress';
 
-export interface EpochProgress {
-  update(step: number, loss?: number): void;
+export interface Progress {
+  update(step: number, value?: number): void;
   stop(): void;
 }
 
-export function epochProgress(epoch: number, epochs: number, steps: number, out: NodeJS.WriteStream = process.stderr): EpochProgress {
+export function epochProgress(epoch: number, epochs: number, steps: number, out: NodeJS.WriteStream = process.stderr): Progress {
+  return progressBar(`epoch ${epoch}/${epochs}`, steps, 'steps', 'loss', out);
+}
+
+export function progressBar(label: string, total: number, unit: string, valueName: string, out: NodeJS.WriteStream = process.stderr): Progress {
   let loss = NaN;
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} steps | ETA {eta_formatted} | loss {loss}`, hideCursor: true, stream: out, etaBuffer: 50 },
+      { format: `${label} [{bar}] {value}/{total} ${unit} | ETA {eta_formatted} | ${valueName} {loss}`, hideCursor: true, stream: out, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(steps, 0, { loss: '…' });
+    bar.start(total, 0, { loss: '…' });
     return {
       update(step, l) {
         if (l !== undefined) loss = l;
@@ -28,11 +32,11 @@ export function epochProgress(epoch: number, epochs: number, steps: number, out:
   return {
     update(step, l) {
       if (l !== undefined) loss = l;
-      if (step / steps >= nextMark && l !== undefined) {
+      if (step / total >= nextMark && l !== undefined) {
         const elapsed = (Date.now() - started) / 1000;
-        const eta = (elapsed / step) * (steps - step);
-        out.write(`epoch ${epoch}/${epochs}  ${step}/${steps} steps  ETA ${eta.toFixed(0)}s  loss ${loss.toFixed(2)}\n`);
-        while (nextMark <= step / steps) nextMark += 0.1;
+        const eta = (elapsed / step) * (total - step);
+        out.write(`${label}  ${step}/${total} ${unit}  ETA ${eta.toFixed(0)}s  ${valueName} ${loss.toFixed(2)}\n`);
+        while (nextMark <= step / total) nextMark += 0.1;
       }
     },
     stop() {},

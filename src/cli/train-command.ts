@@ -14,7 +14,7 @@ import { VAE, type VAEConfig } from '../vae/vae.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
 import { writePictures } from './pictures.js';
-import { epochProgress, type EpochProgress } from './progress.js';
+import { epochProgress, type Progress } from './progress.js';
 
 export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any IDX data set)
 
@@ -140,7 +140,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     process.stderr.write('\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
-  let bar: EpochProgress | null = null;
+  let bar: Progress | null = null;
   const writeMetrics = (p: TrainProgress) => writeFileAtomic(join(out, 'metrics.json'), Buffer.from(JSON.stringify({ epochs: p.metrics }, null, 2) + '\n'));
   try {
     const result = await train(
@@ -162,7 +162,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
         shouldStop: () => interrupted,
       },
     );
-    (bar as EpochProgress | null)?.stop();
+    (bar as Progress | null)?.stop();
     if (result.stopped) {
       await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
       await writeMetrics(result.progress);
@@ -176,7 +176,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     log(`wrote ${['metrics.json', 'model.safetensors', 'config.json', ...pictures].map((p) => join(out, p)).join(', ')}`);
     return 0;
   } catch (e) {
-    (bar as EpochProgress | null)?.stop();
+    (bar as Progress | null)?.stop();
     if (e instanceof TrainingDivergedError) {
       const kept = existsSync(join(out, 'model.safetensors')) ? `the last good checkpoint is kept in ${out}` : 'no checkpoint had been written yet';
       throw new Error(`${e.message}; ${kept}. Try a lower --lr or a KL --warmup.`);
