@@ -135,26 +135,18 @@ function oneMinus(x: Tensor): Tensor {
 // ---- maximum / minimum: the gradient goes to the input that was chosen ----
 
 // y = max(a, b);  da = dy [a >= b],  db = dy [a < b]
-export function maximum(a: Tensor, b: Operand): Tensor {
-  const bt = asTensor(a, b);
-  const [sa, sb] = [a.shape, bt.shape];
-  const y = runMap('maximum', 'maximum', [a, bt]);
-  const out = record(y, 'maximum', [a, bt], [a, bt], (dy, [a, b], needs) => [
-    needs[0] ? sumToShape(dy.mul(a!.ge(b!)), sa) : null,
-    needs[1] ? sumToShape(dy.mul(a!.lt(b!)), sb) : null,
-  ]);
-  if (bt !== b) bt.dispose();
-  return out;
-}
-
+export const maximum = (a: Tensor, b: Operand): Tensor => pick('maximum', a, b, 'ge', 'lt');
 // y = min(a, b);  da = dy [a <= b],  db = dy [a > b]
-export function minimum(a: Tensor, b: Operand): Tensor {
+export const minimum = (a: Tensor, b: Operand): Tensor => pick('minimum', a, b, 'le', 'gt');
+
+/** max or min of two operands: each gets dy where its own value was the one picked. */
+function pick(op: 'maximum' | 'minimum', a: Tensor, b: Operand, aWins: Comparison, bWins: Comparison): Tensor {
   const bt = asTensor(a, b);
   const [sa, sb] = [a.shape, bt.shape];
-  const y = runMap('minimum', 'minimum', [a, bt]);
-  const out = record(y, 'minimum', [a, bt], [a, bt], (dy, [a, b], needs) => [
-    needs[0] ? sumToShape(dy.mul(a!.le(b!)), sa) : null,
-    needs[1] ? sumToShape(dy.mul(a!.gt(b!)), sb) : null,
+  const y = runMap(op, op, [a, bt]);
+  const out = record(y, op, [a, bt], [a, bt], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(compare(aWins, a!, b!)), sa) : null,
+    needs[1] ? sumToShape(dy.mul(compare(bWins, a!, b!)), sb) : null,
   ]);
   if (bt !== b) bt.dispose();
   return out;
