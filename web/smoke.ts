@@ -6,6 +6,7 @@
 import {
   Adam,
   VAE,
+  createRng,
   backendInfo,
   gradcheck,
   linear,
@@ -27,19 +28,10 @@ declare global {
   }
 }
 
-/** Deterministic floats in [lo, hi) (xorshift32), so both backends get the same inputs. */
+/** Deterministic floats in [lo, hi) from the library's seeded generator, so both backends get the same inputs. */
 function values(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = lo + (hi - lo) * (s / 2 ** 32);
-  }
-  return out;
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.nextFloat());
 }
 
 /** An op under test: builds its inputs on `on` and returns the tensors to compare. */
