@@ -91,6 +91,25 @@ describe('vae train / sample / eval', () => {
     expect(readFileSync(join(out, 'model.safetensors')).equals(before)).toBe(true);
   });
 
+  it('Ctrl-C writes a usable checkpoint and --resume continues from it', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(work, 'interrupted');
+    const child = spawn('node', ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', '--epochs', '1000', '--out', out, ...small], { cwd: root });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (/epoch 2\/1000 {2}train/.test(stdout)) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/stopped: checkpoint written to .*interrupted \(epoch \d+, step \d+\); continue with --resume/);
+    const epochsDone = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs.length;
+    const r = await vae('train', '--epochs', String(epochsDone + 1), '--resume', '--out', out, ...small);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`resuming from .*: epoch ${epochsDone} done`));
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs).toHaveLength(epochsDone + 1);
+  });
+
   it('bad input: one clear line and a non-zero exit', async () => {
     const cases: [string[], RegExp][] = [
       [['train', '--epochs', '0'], /--epochs must be >= 1, got 0/],
