@@ -19,8 +19,10 @@ export { memoryStats, type MemoryStats } from './tensor/memory.js';
 export { useBackend, backendInfo, releaseBackends, setDefaultFloatDType, type BackendChoice, type BackendInfo, type BackendName } from './tensor/backends.js';
 export type { Backend, DType, Shape, TypedArray, Activation } from './kernels/backend.js';
 
-// autograd
+// autograd (record: define your own op — its output, inputs, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { record } from './autograd/record.js';
+export type { BackwardFn } from './autograd/node.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckInputReport } from './autograd/gradcheck.js';
 
 // nn: modules, optimizers, the safetensors format (bytes; files are in 'vae-webgpu/node')
