@@ -47,10 +47,11 @@ const pngSize = (path: string) => { const p = PNG.sync.read(readFileSync(path));
 describe('vae train / sample / eval', () => {
   it('trains a CVAE and writes every file; sample and eval read the checkpoint', async () => {
     const out = join(work, 'cvae');
-    const t = await vae('train', '--model', 'cvae', '--prior', 'learned', '--epochs', '2', '--out', out, ...small);
+    const t = await vae('train', '--model', 'cvae', '--prior', 'learned', '--binarize', 'dynamic', '--warmup', '1', '--epochs', '2', '--out', out, ...small);
     expect(t.stderr).not.toMatch(/Error/);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/backend: cpu/);
+    expect(t.stdout).toMatch(/KL warm-up 1 epochs, binarize dynamic/);
     expect(t.stdout).toMatch(/epoch 2\/2 {2}train -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\) {2}test -ELBO [\d.]+ .* active units \d+ {2}[\d.]+s/);
     for (const f of ['metrics.json', 'samples.png', 'reconstructions.png', 'interpolation.png', 'latent.png', 'cvae-grid.png', 'model.safetensors', 'config.json', 'optimizer.safetensors']) {
       expect(existsSync(join(out, f)), f).toBe(true);
