@@ -62,7 +62,19 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
     withDefaults(cpu, 'float64', () => {
       setRandomState(rng);
       const leaves = vals.map((v, i) => tensor(v, shapes[i], { dtype: 'float64', backend: cpu, requiresGrad: withGrad }));
-      const out = fn(...leaves);
+      let out: Tensor;
+      try {
+        out = fn(...leaves);
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (/different backends|mixed dtypes/.test(msg)) {
+          throw new Error(
+            `gradcheck: fn reads a tensor that is not one of its inputs (${msg}). gradcheck runs fn on float64 CPU copies ` +
+              'of its inputs: pass every tensor fn uses as an input (use the check option to skip checking some of them).',
+          );
+        }
+        throw e;
+      }
       if (out.size !== 1) throw new Error(`gradcheck: fn must return a scalar, got ${out.describe()}`);
       if (out.dtype !== 'float64') throw new Error(`gradcheck: fn returned ${out.dtype}; build every tensor inside fn without a fixed dtype`);
       return { out, leaves };

@@ -162,6 +162,10 @@ describe('gradcheck catches mistakes', () => {
     await expect(gradcheck((x) => x.sum(), [tensor([1, NaN])])).rejects.toThrow(/input 0 .* non-finite value NaN at \[1\]/);
     await expect(gradcheck((x) => x.exp(), [tensor([1, 2])])).rejects.toThrow(/must return a scalar/);
   });
+  it('explains a tensor captured from outside fn', async () => {
+    const outside = randn([2, 2]);
+    await expect(gradcheck((x) => x.matmul(outside).sum(), [randn([2, 2])])).rejects.toThrow(/fn reads a tensor that is not one of its inputs .*pass every tensor fn uses as an input/);
+  });
   it('reports the max errors per input', async () => {
     manualSeed(2);
     const report = await gradcheck((a, b) => a.mul(b).sum(), [randn([3]), randn([3])]);
