@@ -6,12 +6,18 @@ import { WebGPUBackend } from './webgpu-backend.js';
 export interface WebGPUBackendOptions extends RuntimeOptions {
   /** Use this GPU object instead of navigator.gpu / the `webgpu` package. */
   gpu?: GPU;
-  /** Flags for Dawn's Node bindings, e.g. 'disable-dawn-features=timestamp_quantization'. */
+  /**
+   * Flags for Dawn's Node bindings. The default turns off Dawn's timestamp quantization (a
+   * browser's fingerprinting guard that rounds timestamps to ~65 µs), so profiles and
+   * benchmarks can time kernels that take microseconds.
+   */
   dawnFlags?: string[];
   powerPreference?: GPUPowerPreference;
   /** Request timestamp queries when the adapter has them (default true). */
   timestamps?: boolean;
 }
+
+export const DEFAULT_DAWN_FLAGS: readonly string[] = ['disable-dawn-features=timestamp_quantization'];
 
 /** CPU implementations of Vulkan/WebGPU, where barriers are costly and tiling does not pay. */
 export function isCpuAdapter(info: GPUAdapterInfo): boolean {
@@ -20,7 +26,7 @@ export function isCpuAdapter(info: GPUAdapterInfo): boolean {
 }
 
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend | null> {
-  const gpu = options.gpu ?? (await getGpu(options.dawnFlags));
+  const gpu = options.gpu ?? (await getGpu(options.dawnFlags ?? DEFAULT_DAWN_FLAGS));
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
   if (!adapter) return null;

@@ -15,6 +15,7 @@ import { BufferPool } from './buffer-pool.js';
 import { MAP_READ, Usage } from './gpu-api.js';
 import { packParams, paramBytes, type ParamSlot, type ParamValues } from './params.js';
 import { PipelineCache, type Kernel } from './pipelines.js';
+import { KernelProfiler, type Profile, type ProfileClock } from './profile.js';
 
 /** What a kernel generator produces. */
 export interface KernelSpec {
@@ -68,6 +69,9 @@ export class Runtime {
 
   /** Counters, for tests and benchmarks. */
   readonly counters = { dispatches: 0, submits: 0 };
+
+  /** Set while profile() runs: every dispatch is timed and attributed to its label. */
+  private profiler: KernelProfiler | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -140,6 +144,7 @@ export class Runtime {
     this.encoder = null;
     this.uniformUsed = 0;
     this.batchDispatches = 0;
+    this.profiler?.abandon();
     this.pool.onSubmitted(); // the dropped commands will never run: their buffers are free
   }
 
@@ -162,13 +167,28 @@ export class Runtime {
     return k;
   }
 
-  /** Records one launch of `kernel` over `grid` workgroups; bindings 1.. are `buffers`, in order. */
-  dispatch(kernel: Kernel, params: ParamValues, buffers: readonly GPUBuffer[], grid: readonly [number, number, number]): void {
+  /** True while profile() runs: kernel generators may then pass a descriptive label to dispatch(). */
+  get profiling(): boolean {
+    return this.profiler !== null;
+  }
+
+  /**
+   * Records one launch of `kernel` over `grid` workgroups; bindings 1.. are `buffers`, in order.
+   * `label` names the launch in a profile (default: the kernel's name); it is only read while
+   * profiling, so callers build it only when `profiling` is true.
+   */
+  dispatch(kernel: Kernel, params: ParamValues, buffers: readonly GPUBuffer[], grid: readonly [number, number, number], label?: string): void {
     this.check();
     const block = paramBytes(kernel.slots);
-    if (this.timedPass === null && (this.batchDispatches >= this.maxDispatches || this.uniformUsed + block > this.staging.byteLength)) {
+    const prof = this.profiler;
+    if (this.timedPass === null && (this.batchDispatches >= this.maxDispatches || this.uniformUsed + block > this.staging.byteLength || prof?.full())) {
       this.flush();
     }
+    // profiling with timestamps: each dispatch gets a compute pass of its own, with its two writes
+    if (prof?.clock === 'timestamp') {
+      this.endPass();
+      this.timedPass = prof.nextPass(label ?? kernel.name);
+    } else prof?.record(kernel, params, buffers, grid, label ?? kernel.name);
     if (this.uniformUsed + block > this.staging.byteLength) throw new Error('webgpu: uniform staging full inside a timed region');
     const offset = this.uniformUsed;
     packParams(kernel.slots, params, this.words, offset / 4);
@@ -184,6 +204,10 @@ export class Runtime {
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     this.batchDispatches++;
     this.counters.dispatches++;
+    if (prof?.clock === 'timestamp') {
+      this.endPass();
+      this.timedPass = null;
+    }
   }
 
   private ensureEncoder(): GPUCommandEncoder {
@@ -209,6 +233,7 @@ export class Runtime {
     if (this.destroyed || this.lost) return;
     if (this.encoder) {
       this.endPass();
+      this.profiler?.resolve(this.encoder);
       if (this.uniformUsed > 0) this.device.queue.writeBuffer(this.uniformBuffer, 0, this.staging, 0, this.uniformUsed);
       this.device.queue.submit([this.encoder.finish()]);
       this.counters.submits++;
@@ -258,6 +283,7 @@ export class Runtime {
    * one compute pass when the adapter has them, else wall-clock around submit + completion.
    */
   async time(record: () => void): Promise<{ ms: number; clock: 'timestamp' | 'wall' }> {
+    if (this.profiler) throw new Error('webgpu: time() cannot run inside profile()');
     await this.finish();
     if (!this.hasTimestamps) {
       const t0 = performance.now();
@@ -279,6 +305,53 @@ export class Runtime {
     const raw = await this.read(resolve, 16);
     const t = new BigInt64Array(raw);
     return { ms: Number(t[1] - t[0]) / 1e6, clock: 'timestamp' };
+  }
+
+  /**
+   * Runs `fn` (which records work: tensor ops, a training step) and says how long the device
+   * spent in each kernel, aggregated by label. With timestamp queries (clock 'timestamp'), every
+   * dispatch runs in a compute pass of its own with a timestamp at its start and end; the
+   * passes cost some extra launch time, which is why the profile reports kernel time only.
+   * Without them (or with `clock: 'wall'`), `fn` runs normally while its dispatches are
+   * recorded, then each recorded dispatch is replayed on its own with a wait for the device
+   * after it, and timed by the CPU clock: that includes one submit + sync per kernel
+   * (`syncMs`, measured on an empty submit, says how much). The replay runs the kernels again
+   * on the same buffers: in-place updates (Adam) are applied twice, so profile throwaway steps.
+   */
+  async profile(fn: () => void | Promise<void>, options: { clock?: ProfileClock } = {}): Promise<Profile> {
+    if (this.profiler) throw new Error('webgpu: profile() calls cannot nest');
+    const clock: ProfileClock = options.clock ?? (this.hasTimestamps ? 'timestamp' : 'wall');
+    if (clock === 'timestamp' && !this.hasTimestamps) throw new Error("webgpu: this device has no 'timestamp-query' feature; profile with clock 'wall'");
+    await this.finish();
+    const prof = new KernelProfiler(this.device, clock);
+    const dispatchesBefore = this.counters.dispatches;
+    const t0 = performance.now();
+    this.profiler = prof;
+    try {
+      await fn();
+      await this.finish();
+    } finally {
+      this.profiler = null;
+      this.timedPass = null;
+    }
+    const wallMs = performance.now() - t0;
+    const dispatches = this.counters.dispatches - dispatchesBefore;
+    if (clock === 'timestamp') return prof.collect(wallMs, dispatches, 0);
+    // the wall clock: replay each recorded dispatch alone, waiting for the device after it
+    const syncs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s0 = performance.now();
+      await this.finish();
+      syncs.push(performance.now() - s0);
+    }
+    const syncMs = syncs.sort((a, b) => a - b)[2]!;
+    for (const d of prof.recorded) {
+      const s0 = performance.now();
+      this.dispatch(d.kernel, d.params, d.buffers, d.grid);
+      await this.finish();
+      prof.add(d.label, performance.now() - s0);
+    }
+    return prof.collect(wallMs, dispatches, syncMs);
   }
 
   destroy(): void {

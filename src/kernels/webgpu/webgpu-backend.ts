@@ -13,6 +13,7 @@ import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeReduce } from './kernels/reduce.js';
+import type { Profile, ProfileClock } from './profile.js';
 import type { Runtime } from './runtime.js';
 
 export interface WebGPUStats {
@@ -187,6 +188,15 @@ export class WebGPUBackend implements Backend {
   flush(): void {
     this.runtime.check();
     this.runtime.flush();
+  }
+
+  /**
+   * Runs `fn` and reports the device time of every kernel it launched, by label (slowest
+   * first): timestamp queries when the adapter has them, else a CPU-timed replay with a sync per
+   * kernel. See Runtime.profile.
+   */
+  profile(fn: () => void | Promise<void>, options: { clock?: ProfileClock } = {}): Promise<Profile> {
+    return this.runtime.profile(fn, options);
   }
 
   /** Resolves when the device has finished everything queued so far. */

@@ -56,5 +56,6 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
     params[`src${d}`] = c.strides[0][d];
     params[`dst${d}`] = c.strides[1][d];
   }
-  rt.dispatch(kernel, params, [src.gpuBuffer, dst.gpuBuffer], vecWorkgroups(n)); // 4 elements per invocation
+  // 4 elements per invocation
+  rt.dispatch(kernel, params, [src.gpuBuffer, dst.gpuBuffer], vecWorkgroups(n), rt.profiling ? `copy rank${rank} ${shape.join('×')}` : undefined);
 }

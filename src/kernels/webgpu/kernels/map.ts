@@ -114,7 +114,7 @@ export function encodeMap(
     const reads = strides.map((s): ContigRead => (s[0] === 1 ? 'vec' : 'splat'));
     const kernel = rt.variant(`map|${op}|${dtypes}|${reads}`, () => contiguousKernel(op, dtypes, reads));
     const n4 = Math.ceil(n / 4);
-    rt.dispatch(kernel, { n4, p: param }, buffers, vecWorkgroups(n4));
+    rt.dispatch(kernel, { n4, p: param }, buffers, vecWorkgroups(n4), rt.profiling ? `map ${op} ${outShape.join('×')}` : undefined);
     return;
   }
   const rank = shape.length;
@@ -122,5 +122,5 @@ export function encodeMap(
   const params: Record<string, number> = { n, p: param };
   for (let d = 1; d < rank; d++) params[`shape${d}`] = shape[d];
   strides.forEach((s, j) => s.forEach((v, d) => (params[`s${j}_${d}`] = v)));
-  rt.dispatch(kernel, params, buffers, vecWorkgroups(n));
+  rt.dispatch(kernel, params, buffers, vecWorkgroups(n), rt.profiling ? `map ${op} strided ${outShape.join('×')}` : undefined);
 }

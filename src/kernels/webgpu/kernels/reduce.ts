@@ -145,5 +145,6 @@ export function encodeReduce(
   }
   // an empty reduction (some reduced axis of size 0) loops zero times and writes the identity
   const groups = kind === 'tree' ? outCount : Math.ceil(outCount / SERIAL_WG);
-  rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups));
+  const label = rt.profiling ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAxes.map((i) => inShape[i]).join('×') || '1'}` : undefined;
+  rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups), label);
 }

@@ -91,9 +91,19 @@ export function encodeMatmul(
   if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM) throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
   const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer];
   const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'] };
+  const label = rt.profiling ? matmulLabel(strategy, d, !!bias) : undefined;
   for (let first = 0; first < batch; first += MAX_WORKGROUPS_PER_DIM) {
     const count = Math.min(MAX_WORKGROUPS_PER_DIM, batch - first);
     const params = { M: m, N: n, K: k, aStride: d.aBatchStride, bStride: d.bBatchStride, batchOffset: first, ...epilogue };
-    rt.dispatch(kernel, params, buffers, [gx, gy, count]);
+    rt.dispatch(kernel, params, buffers, [gx, gy, count], label);
   }
+}
+
+/** "matmul blocked NT bias+relu 128×784·784×400" (op(A) is M×K, op(B) K×N): a profile's row. */
+export function matmulLabel(strategy: MatmulStrategy, d: MatmulDesc, bias: boolean): string {
+  const t = `${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'}`;
+  const act = d.activation && d.activation !== 'none' ? d.activation : '';
+  const epi = [bias ? 'bias' : '', act].filter(Boolean).join('+');
+  const batch = d.batch > 1 ? `${d.batch}×` : '';
+  return `matmul ${strategy} ${t}${epi ? ` ${epi}` : ''} ${batch}${d.m}×${d.k}·${d.k}×${d.n}`;
 }
