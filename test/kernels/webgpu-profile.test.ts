@@ -1,7 +1,7 @@
 // Profile mode: backend.profile(fn) names every kernel fn launched, counts its launches and
 // gives each a non-negative time, with both clocks (timestamp queries and the CPU-timed replay);
 // the profiled work still computes the right values. No timing assertions: machines are noisy,
-// speed targets live in bench/.
+// speed targets live in bench/. Also: waiting for the device leaves setImmediate as it was.
 import { expect, it } from 'vitest';
 import type { Buf, MatmulDesc } from '../../src/kernels/backend.js';
 import { formatProfile, type Profile } from '../../src/kernels/webgpu/index.js';
@@ -85,5 +85,19 @@ await describeWebGPU('webgpu profile', (gpu, cpu) => {
     await expect(gpu.profile(() => gpu.runtime.time(() => {}).then(() => {}))).rejects.toThrow(/time\(\) cannot run inside profile/);
     // and it is usable again afterwards
     expectSensible(await gpu.profile(() => void work(gpu)));
+  });
+
+  it('waiting for the device puts setImmediate back, and JS callbacks queued meanwhile still run', async () => {
+    const before = globalThis.setImmediate;
+    const x = gpu.upload(randomArray(1 << 16, 5), 'float32');
+    const y = gpu.alloc(1 << 16, 'float32');
+    for (let i = 0; i < 50; i++) gpu.map('exp', [{ buf: i % 2 ? y : x, shape: [1 << 16] }], i % 2 ? x : y, [1 << 16]);
+    let ran = false;
+    const reading = gpu.read(x);
+    setImmediate(() => (ran = true));
+    await reading;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ran).toBe(true);
+    expect(globalThis.setImmediate).toBe(before);
   });
 });

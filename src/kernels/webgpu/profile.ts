@@ -12,6 +12,7 @@
 import { MAP_READ, Usage } from './gpu-api.js';
 import type { ParamValues } from './params.js';
 import type { Kernel } from './pipelines.js';
+import { politely } from './wait.js';
 
 export type ProfileClock = 'timestamp' | 'wall';
 
@@ -109,7 +110,7 @@ export class KernelProfiler {
   /** Reads the resolved timestamps (all submitted by now) and aggregates them by label. */
   async collect(wallMs: number, dispatches: number, syncMs: number): Promise<Profile> {
     for (const { buffer, labels } of this.chunks) {
-      await buffer.mapAsync(MAP_READ);
+      await politely(() => buffer.mapAsync(MAP_READ));
       const t = new BigInt64Array(buffer.getMappedRange());
       // a driver may report a pass's end before its start (clock domains): clamp at zero
       labels.forEach((label, i) => this.add(label, Math.max(0, Number(t[2 * i + 1]! - t[2 * i]!) / 1e6)));

@@ -16,6 +16,7 @@ import { MAP_READ, Usage } from './gpu-api.js';
 import { packParams, paramBytes, type ParamSlot, type ParamValues } from './params.js';
 import { PipelineCache, type Kernel } from './pipelines.js';
 import { KernelProfiler, type Profile, type ProfileClock } from './profile.js';
+import { politely } from './wait.js';
 
 /** What a kernel generator produces. */
 export interface KernelSpec {
@@ -253,9 +254,9 @@ export class Runtime {
     this.endPass();
     this.ensureEncoder().copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.flush();
-    await this.pipelines.settled();
+    await politely(() => this.pipelines.settled());
     try {
-      await staging.mapAsync(MAP_READ, 0, bytes);
+      await politely(() => staging.mapAsync(MAP_READ, 0, bytes));
     } catch (e) {
       this.check();
       throw e;
@@ -273,8 +274,8 @@ export class Runtime {
     await this.settleErrors();
     this.check();
     this.flush();
-    await this.pipelines.settled();
-    await this.device.queue.onSubmittedWorkDone();
+    await politely(() => this.pipelines.settled());
+    await politely(() => this.device.queue.onSubmittedWorkDone());
     this.check();
   }
 
