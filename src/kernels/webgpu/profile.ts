@@ -151,3 +151,58 @@ export function formatProfile(p: Profile, opts: { steps: number; stepMs: number;
   lines.push(`| **step (unprofiled median)** | | ${stepMs.toFixed(2)} | 100 % |`);
   return lines.join('\n');
 }
+
+/** Adds up profiles (of the same kind of work): counts, times and dispatches per label. */
+export function mergeProfiles(ps: readonly Profile[]): Profile {
+  const byName = new Map<string, KernelTime>();
+  const sum = (f: (p: Profile) => number): number => ps.reduce((s, p) => s + f(p), 0);
+  for (const p of ps) {
+    for (const k of p.kernels) {
+      const e = byName.get(k.name) ?? { name: k.name, count: 0, totalMs: 0 };
+      e.count += k.count;
+      e.totalMs += k.totalMs;
+      byName.set(k.name, e);
+    }
+  }
+  return {
+    clock: ps[0]?.clock ?? 'timestamp',
+    kernels: [...byName.values()].sort((a, b) => b.totalMs - a.totalMs),
+    dispatches: sum((p) => p.dispatches),
+    kernelMs: sum((p) => p.kernelMs),
+    wallMs: sum((p) => p.wallMs),
+    syncMs: ps.length ? sum((p) => p.syncMs) / ps.length : 0,
+  };
+}
+
+export interface StepProfile {
+  /** All profiled steps together. */
+  profile: Profile;
+  steps: number;
+  /** Wall ms of the unprofiled steps run between the profiled ones. */
+  stepMs: number[];
+}
+
+/**
+ * Profiles `steps` repetitions of `step` (e.g. a training step that reads its loss), each right
+ * after one unprofiled repetition whose wall time is kept: kernel times and the unprofiled step
+ * time come from the same moments, so drift on a busy machine does not skew their difference.
+ */
+export async function profileSteps(
+  backend: { profile(fn: () => Promise<void>): Promise<Profile> },
+  step: () => Promise<unknown>,
+  steps: number,
+): Promise<StepProfile> {
+  const profiles: Profile[] = [];
+  const stepMs: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    stepMs.push(performance.now() - t0);
+    profiles.push(
+      await backend.profile(async () => {
+        await step();
+      }),
+    );
+  }
+  return { profile: mergeProfiles(profiles), steps, stepMs };
+}
