@@ -8,10 +8,13 @@
 //                   queue.writeBuffer (and so its own bind group);
 //   perSubmit     — the runtime's way, but flushed after every dispatch (one submit each).
 //   npm run bench:dispatch
+// "batched" (staged) against "one by one" (perSubmit) is the number that matters for a training
+// step: ~76 launches per step. Prints a markdown table; writes bench/results/dispatch.json.
 import { createWebGPUBackend } from '../src/kernels/webgpu/index.js';
 import { Usage } from '../src/kernels/webgpu/gpu-api.js';
 import { paramsDecl, paramsLets, u32 } from '../src/kernels/webgpu/params.js';
-import { median } from './peak.js';
+import { benchEnv, envLines } from './lib/env.js';
+import { cell, summarize, table, writeResult } from './lib/stats.js';
 
 const N = 2000;
 const slots = [u32('n'), u32('value')];
@@ -23,6 +26,7 @@ ${paramsLets(slots)}
   if (gid.x < n) { O[gid.x] = O[gid.x] + value; }
 }`;
 
+const env = await benchEnv();
 const gpu = await createWebGPUBackend();
 if (!gpu) {
   console.log('No WebGPU adapter.');
@@ -93,9 +97,22 @@ for (let round = 0; round < 8; round++) {
     }
   }
 }
-console.log(`adapter: ${gpu.description}`);
-console.log(`${N} tiny dispatches, µs per dispatch (median of 7 rounds):\n`);
-console.log('| scheme | JS encode µs | until done µs |\n|---|---|---|');
-for (const [name, r] of Object.entries(results)) console.log(`| ${name} | ${median(r.encode).toFixed(1)} | ${median(r.total).toFixed(1)} |`);
+const LABELS: Record<string, string> = {
+  staged: 'batched: one pass, one submit (the runtime)',
+  stagedNoCache: 'batched, a new bind group per launch',
+  perWrite: 'batched, a uniform buffer + writeBuffer per launch',
+  perSubmit: 'one by one: a submit per launch',
+};
+console.log(`## Dispatch overhead: ${N} tiny kernel launches (64 invocations each)\n`);
+console.log(envLines(env));
+console.log(`method: µs per launch, median (min–max) of 7 rounds after one warm-up round, schemes interleaved round by round\n`);
+const rows = Object.entries(results).map(([name, r]) => [LABELS[name] ?? name, cell(summarize(r.encode)), cell(summarize(r.total))]);
+console.log(table(['scheme', 'JS encode µs/launch', 'until done µs/launch'], rows));
+const file = writeResult('dispatch.json', {
+  env,
+  launches: N,
+  schemes: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, { label: LABELS[name], encodeUs: summarize(r.encode), totalUs: summarize(r.total), samples: r }])),
+});
+console.log(`\nwrote ${file}`);
 uniforms.forEach((u) => u.destroy());
 gpu.destroy();
