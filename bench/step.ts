@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const between = summarize(profiles.flatMap((p) => p.stepMs));
     profileTable = formatProfile(merged, { steps, stepMs: between.median, top: 15 });
     console.log(`\n### Where our WebGPU step's time goes\n`);
-    console.log(`${steps} profiled steps (${merged.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel' : 'CPU clock, a sync per kernel'}), each after an unprofiled step (median ${fmt(between.median)} ms); ${fmt(dispatchesPerStep)} kernel launches per step\n`);
+    console.log(`${steps} profiled steps (${merged.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel' : 'CPU clock, a sync per kernel'}), each after an unprofiled step (median ${fmt(between.median)} ms); ${Math.round(dispatchesPerStep)} kernel launches per step\n`);
     console.log(profileTable);
     profileSummary = { profile: merged, steps, stepMs: between, table: profileTable, dispatchesPerStep };
   }
