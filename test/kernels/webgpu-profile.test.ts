@@ -83,7 +83,13 @@ await describeWebGPU('webgpu profile', (gpu, cpu) => {
   it('refuses nested profiles and time() inside a profile', async () => {
     await expect(gpu.profile(() => gpu.profile(() => {}).then(() => {}))).rejects.toThrow(/cannot nest/);
     await expect(gpu.profile(() => gpu.runtime.time(() => {}).then(() => {}))).rejects.toThrow(/time\(\) cannot run inside profile/);
-    // and it is usable again afterwards
+    // a failing fn: its error comes out, and profiling works again afterwards
+    await expect(
+      gpu.profile(() => {
+        work(gpu);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expectSensible(await gpu.profile(() => void work(gpu)));
   });
 

@@ -107,6 +107,14 @@ export class KernelProfiler {
     } else this.totals.set(label, { name: label, count: 1, totalMs: ms });
   }
 
+  /** Releases the query set and buffers without reading them (the profiled work failed). */
+  dispose(): void {
+    for (const { buffer } of this.chunks) buffer.destroy();
+    this.chunks.length = 0;
+    this.querySet?.destroy();
+    this.resolveBuffer?.destroy();
+  }
+
   /** Reads the resolved timestamps (all submitted by now) and aggregates them by label. */
   async collect(wallMs: number, dispatches: number, syncMs: number): Promise<Profile> {
     for (const { buffer, labels } of this.chunks) {

@@ -328,10 +328,21 @@ export class Runtime {
     const dispatchesBefore = this.counters.dispatches;
     const t0 = performance.now();
     this.profiler = prof;
+    let done = false;
     try {
       await fn();
       await this.finish();
+      done = true;
     } finally {
+      if (!done) {
+        // fn threw: submit what it recorded (resolving its timestamps), then drop the profiler's buffers
+        try {
+          this.flush();
+        } catch {
+          /* the error fn threw is the one to report */
+        }
+        prof.dispose();
+      }
       this.profiler = null;
       this.timedPass = null;
     }
