@@ -23,7 +23,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 2));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 4));
-const IMPLS: Impl[] = (['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'tfjs-cpu'] as Impl[]).filter((i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')));
+let IMPLS: Impl[] = (['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'tfjs-cpu'] as Impl[]).filter((i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')));
 
 /** A column of the tables: an implementation and (for our WebGPU matmul) a strategy. */
 interface Column {
@@ -34,6 +34,10 @@ interface Column {
 
 async function main(): Promise<void> {
   const env = await benchEnv();
+  if (!env.hasAdapter) {
+    console.log('No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu columns are skipped.\n');
+    IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
+  }
   const cases = kernelCases(quick);
   console.log(`## Kernels: ours (each WGSL strategy, CPU reference) vs TensorFlow.js (webgpu, wasm, cpu)\n`);
   console.log(envLines(env));

@@ -9,6 +9,7 @@ export interface BenchEnv {
   date: string;
   machine: string;
   adapter: string;
+  hasAdapter: boolean;
   node: string;
   versions: Record<string, string>;
 }
@@ -23,10 +24,13 @@ function version(pkg: string): string {
   }
 }
 
+const NO_ADAPTER = 'no WebGPU adapter';
+
 /** The adapter as our backend describes it (created and destroyed here). */
 export async function adapterDescription(): Promise<string> {
+  if (process.env.VAE_BENCH_NO_WEBGPU === '1') return NO_ADAPTER; // as on a machine without one
   const gpu = await createWebGPUBackend();
-  if (!gpu) return 'no WebGPU adapter';
+  if (!gpu) return NO_ADAPTER;
   const d = gpu.description.replace(/^WebGPU: /, '');
   gpu.destroy();
   return d;
@@ -34,11 +38,13 @@ export async function adapterDescription(): Promise<string> {
 
 export async function benchEnv(): Promise<BenchEnv> {
   const c = cpus();
+  const adapter = await adapterDescription();
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return {
     date: new Date().toISOString(),
     machine: `${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
-    adapter: await adapterDescription(),
+    adapter,
+    hasAdapter: adapter !== NO_ADAPTER,
     node: process.version,
     versions: {
       'vae-webgpu': pkg.version,
