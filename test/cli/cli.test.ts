@@ -98,9 +98,14 @@ describe('vae train / sample / eval', () => {
     const out = join(work, 'interrupted');
     const child = spawn('node', ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', '--epochs', '1000', '--out', out, ...small], { cwd: root });
     let stdout = '';
+    let sent = false;
     child.stdout.on('data', (d) => {
       stdout += d;
-      if (/epoch 2\/1000 {2}train/.test(stdout)) child.kill('SIGINT');
+      // one Ctrl-C (a second one quits at once, by design)
+      if (!sent && /epoch 2\/1000 {2}train/.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     expect(code).toBe(130);
