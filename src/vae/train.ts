@@ -109,10 +109,9 @@ export async function evaluateElbo(model: VAE, split: Split, images: Float32Arra
     for (const b of batches(view, { batchSize, shuffle: false })) {
       tidy(() => {
         const { x, y } = batchTensors(model, b);
-        const q = model.encode(x, y);
-        const { recon, kl } = model.elboTerms(x, y);
+        const { recon, kl, posterior } = model.elboTerms(x, y);
         sums.push(keep(concat([recon.sum().reshape([1]), kl.sum().reshape([1])], 0)));
-        means.push(keep(q.mu));
+        means.push(keep(posterior.mu));
       });
     }
   });

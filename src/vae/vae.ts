@@ -171,26 +171,29 @@ export class VAE extends Module {
     return kl;
   }
 
-  /** Per-example reconstruction and KL terms, with one reparameterized sample of z. */
-  elboTerms(x: Tensor, y?: Tensor): { recon: Tensor; kl: Tensor } {
+  /**
+   * Per-example reconstruction and KL terms, with one reparameterized sample of z, and the
+   * posterior Q(z|x) they came from (the caller owns all of them).
+   */
+  elboTerms(x: Tensor, y?: Tensor): { recon: Tensor; kl: Tensor; posterior: Posterior } {
     const q = this.encode(x, y);
     const z = reparameterize(q.mu, q.logvar);
     const raw = this.decodeRaw(z, y);
     const recon = this.reconstructionNLL(raw, x);
     const kl = this.klTerm(q, y);
-    for (const t of [q.mu, q.logvar, z, raw]) t.dispose();
-    return { recon, kl };
+    z.dispose();
+    raw.dispose();
+    return { recon, kl, posterior: q };
   }
 
   /** The negative ELBO and its terms, averaged over the batch; beta weights the KL term. */
   elbo(x: Tensor, opts: { y?: Tensor; beta?: number } = {}): ElboTerms {
     const beta = opts.beta ?? 1;
-    const { recon, kl } = this.elboTerms(x, opts.y);
+    const { recon, kl, posterior } = this.elboTerms(x, opts.y);
     const reconMean = recon.mean();
     const klMean = kl.mean();
     const loss = beta === 1 ? reconMean.add(klMean) : reconMean.add(klMean.mul(beta));
-    recon.dispose();
-    kl.dispose();
+    for (const t of [recon, kl, posterior.mu, posterior.logvar]) t.dispose();
     return { loss, recon: reconMean, kl: klMean };
   }
 
