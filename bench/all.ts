@@ -20,7 +20,9 @@ const started = performance.now();
 for (const script of scripts) {
   const out: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout.on('data', (d: Buffer) => {
       process.stdout.write(d);
       out.push(d.toString());
@@ -33,7 +35,14 @@ for (const script of scripts) {
     process.exit(1);
   }
   // the tables and their headers, without progress lines and the "wrote ..." footer
-  sections.push(out.join('').split('\n').filter((l) => !/^\s+round \d/.test(l) && !/^wrote /.test(l)).join('\n').trim());
+  sections.push(
+    out
+      .join('')
+      .split('\n')
+      .filter((l) => !/^\s+round \d/.test(l) && !/^wrote /.test(l))
+      .join('\n')
+      .trim(),
+  );
   console.log('');
 }
 const cmd = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;

@@ -22,13 +22,29 @@ const [framework, backend] = impl.split('-') as ['ours' | 'tfjs', string];
 let result: unknown;
 if (suite === 'kernels') {
   const cases = kernelCases(argv.includes('--quick'));
-  if (framework === 'ours') result = await (await import('./impl/ours.js')).ourKernels(backend as 'webgpu' | 'cpu', cases, runs);
+  if (framework === 'ours')
+    result = await (await import('./impl/ours.js')).ourKernels(backend as 'webgpu' | 'cpu', cases, runs);
   else result = await (await import('./impl/tfjs.js')).tfKernelBench(backend as 'webgpu' | 'wasm' | 'cpu', cases, runs);
 } else if (suite === 'step') {
   const batches = await mnistBatches(8);
   const ref = await stepReference(batches[0]!);
-  if (framework === 'ours') result = await (await import('./impl/ours.js')).ourStep(backend as 'webgpu' | 'cpu', ref, batches, warmup, runs, profileSteps);
-  else result = await (await import('./impl/tfjs.js')).tfStep(backend as 'webgpu' | 'wasm' | 'cpu', ref, batches, warmup, runs);
+  if (framework === 'ours')
+    result = await (await import('./impl/ours.js')).ourStep(
+      backend as 'webgpu' | 'cpu',
+      ref,
+      batches,
+      warmup,
+      runs,
+      profileSteps,
+    );
+  else
+    result = await (await import('./impl/tfjs.js')).tfStep(
+      backend as 'webgpu' | 'wasm' | 'cpu',
+      ref,
+      batches,
+      warmup,
+      runs,
+    );
 } else throw new Error(`unknown suite ${suite}`);
 
 writeFileSync(out, JSON.stringify({ impl, suite, result }));

@@ -63,7 +63,9 @@ const stagedNoCache = (): void => {
     rt.dispatch(kernel, { n: 64, value: 1 }, [out.gpuBuffer], [1, 1, 1]);
   }
 };
-const uniforms = Array.from({ length: N }, () => device.createBuffer({ size: 16, usage: Usage.UNIFORM | Usage.COPY_DST }));
+const uniforms = Array.from({ length: N }, () =>
+  device.createBuffer({ size: 16, usage: Usage.UNIFORM | Usage.COPY_DST }),
+);
 const perWrite = (): void => {
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
@@ -105,13 +107,24 @@ const LABELS: Record<string, string> = {
 };
 console.log(`## Dispatch overhead: ${N} tiny kernel launches (64 invocations each)\n`);
 console.log(envLines(env));
-console.log(`method: µs per launch, median (min–max) of 7 rounds after one warm-up round, schemes interleaved round by round\n`);
-const rows = Object.entries(results).map(([name, r]) => [LABELS[name] ?? name, cell(summarize(r.encode)), cell(summarize(r.total))]);
+console.log(
+  `method: µs per launch, median (min–max) of 7 rounds after one warm-up round, schemes interleaved round by round\n`,
+);
+const rows = Object.entries(results).map(([name, r]) => [
+  LABELS[name] ?? name,
+  cell(summarize(r.encode)),
+  cell(summarize(r.total)),
+]);
 console.log(table(['scheme', 'JS encode µs/launch', 'until done µs/launch'], rows));
 const file = writeResult('dispatch.json', {
   env,
   launches: N,
-  schemes: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, { label: LABELS[name], encodeUs: summarize(r.encode), totalUs: summarize(r.total), samples: r }])),
+  schemes: Object.fromEntries(
+    Object.entries(results).map(([name, r]) => [
+      name,
+      { label: LABELS[name], encodeUs: summarize(r.encode), totalUs: summarize(r.total), samples: r },
+    ]),
+  ),
 });
 console.log(`\nwrote ${file}`);
 uniforms.forEach((u) => u.destroy());

@@ -64,7 +64,8 @@ function desc(s: Shape): MatmulDesc {
 
 /** out[i][j] in float64, straight from the definition (used to check sampled outputs). */
 function reference(a: Float32Array, b: Float32Array, s: Shape, i: number, j: number): { value: number; scale: number } {
-  let value = 0, scale = 0;
+  let value = 0,
+    scale = 0;
   for (let p = 0; p < s.k; p++) {
     const x = s.transA ? a[p * s.m + i] : a[i * s.k + p];
     const y = s.transB ? b[j * s.k + p] : b[p * s.n + j];
@@ -74,12 +75,20 @@ function reference(a: Float32Array, b: Float32Array, s: Shape, i: number, j: num
   return { value, scale };
 }
 
-async function checkResult(gpu: WebGPUBackend, out: ReturnType<WebGPUBackend['alloc']>, a: Float32Array, b: Float32Array, s: Shape, what: string): Promise<void> {
+async function checkResult(
+  gpu: WebGPUBackend,
+  out: ReturnType<WebGPUBackend['alloc']>,
+  a: Float32Array,
+  b: Float32Array,
+  s: Shape,
+  what: string,
+): Promise<void> {
   const got = await gpu.read(out);
   const samples = Math.min(s.m * s.n, 256);
   for (let t = 0; t < samples; t++) {
-    const idx = samples === s.m * s.n ? t : Math.floor(((t * 2654435761) >>> 0) / 2 ** 32 * s.m * s.n);
-    const i = Math.floor(idx / s.n), j = idx % s.n;
+    const idx = samples === s.m * s.n ? t : Math.floor((((t * 2654435761) >>> 0) / 2 ** 32) * s.m * s.n);
+    const i = Math.floor(idx / s.n),
+      j = idx % s.n;
     const { value, scale } = reference(a, b, s, i, j);
     if (!(Math.abs(got[idx] - value) <= 1e-6 + (s.k + 2) * 2 ** -23 * scale)) {
       throw new Error(`${what}: out[${i}][${j}] = ${got[idx]}, expected ${value}`);
@@ -97,7 +106,9 @@ async function main(): Promise<void> {
   const clock = rt.hasTimestamps ? 'GPU timestamp queries' : 'wall clock (submit → onSubmittedWorkDone)';
   const peak = await measureFmaPeak(rt);
   console.log(`adapter: ${gpu.description}`);
-  console.log(`FMA peak (compute-bound kernel): ${peak.gflops.toFixed(1)} GFLOP/s; timing: ${clock}; median of ${RUNS} runs\n`);
+  console.log(
+    `FMA peak (compute-bound kernel): ${peak.gflops.toFixed(1)} GFLOP/s; timing: ${clock}; median of ${RUNS} runs\n`,
+  );
 
   const cpu = new CpuBackend();
   const rows: Record<string, unknown>[] = [];
@@ -107,11 +118,20 @@ async function main(): Promise<void> {
 
   for (const s of SHAPES) {
     const flops = 2 * s.m * s.n * s.k;
-    const aData = rand(s.m * s.k, 1), bData = rand(s.k * s.n, 2);
-    const a = gpu.upload(aData, 'float32'), b = gpu.upload(bData, 'float32');
+    const aData = rand(s.m * s.k, 1),
+      bData = rand(s.k * s.n, 2);
+    const a = gpu.upload(aData, 'float32'),
+      b = gpu.upload(bData, 'float32');
     const out = gpu.alloc(s.m * s.n, 'float32');
     const d = desc(s);
-    const row: Record<string, unknown> = { shape: s.label, m: s.m, n: s.n, k: s.k, transA: !!s.transA, transB: !!s.transB };
+    const row: Record<string, unknown> = {
+      shape: s.label,
+      m: s.m,
+      n: s.n,
+      k: s.k,
+      transA: !!s.transA,
+      transB: !!s.transB,
+    };
     const cells: string[] = [];
     // check each strategy once, then time them round-robin (warm-up rounds first), so a busy
     // machine slows every strategy alike instead of whichever happened to run at the time
@@ -142,7 +162,9 @@ async function main(): Promise<void> {
     row.auto = auto;
 
     // CPU reference: same product, time-capped (one run if it takes over a second)
-    const ca = cpu.upload(aData, 'float32'), cb = cpu.upload(bData, 'float32'), co = cpu.alloc(s.m * s.n, 'float32');
+    const ca = cpu.upload(aData, 'float32'),
+      cb = cpu.upload(bData, 'float32'),
+      co = cpu.alloc(s.m * s.n, 'float32');
     const cpuTimes: number[] = [];
     const deadline = performance.now() + 3000;
     do {
@@ -157,11 +179,18 @@ async function main(): Promise<void> {
     [a, b, out].forEach((x) => gpu.free(x));
   }
 
-  const result = { date: new Date().toISOString(), adapter: gpu.description, clock, runs: RUNS, fmaPeakGflops: peak.gflops, matmul: rows };
+  const result = {
+    date: new Date().toISOString(),
+    adapter: gpu.description,
+    clock,
+    runs: RUNS,
+    fmaPeakGflops: peak.gflops,
+    matmul: rows,
+  };
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'kernels-strategies.json');
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwrote ${file}`);
   gpu.destroy();
 }

@@ -23,7 +23,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 2));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 4));
-let IMPLS: Impl[] = (['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'tfjs-cpu'] as Impl[]).filter((i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')));
+let IMPLS: Impl[] = (['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'tfjs-cpu'] as Impl[]).filter(
+  (i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')),
+);
 
 /** A column of the tables: an implementation and (for our WebGPU matmul) a strategy. */
 interface Column {
@@ -35,22 +37,35 @@ interface Column {
 async function main(): Promise<void> {
   const env = await benchEnv();
   if (!env.hasAdapter) {
-    console.log('No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu columns are skipped.\n');
+    console.log(
+      'No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu columns are skipped.\n',
+    );
     IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
   }
   const cases = kernelCases(quick);
   console.log(`## Kernels: ours (each WGSL strategy, CPU reference) vs TensorFlow.js (webgpu, wasm, cpu)\n`);
   console.log(envLines(env));
-  console.log(`method: ${ROUNDS} round(s) × ${RUNS} samples per case and implementation, a fresh process per (implementation, round), order reversed every round; each sample ≈ 40 ms of back-to-back runs then one wait; results checked against a float64 reference first\n`);
+  console.log(
+    `method: ${ROUNDS} round(s) × ${RUNS} samples per case and implementation, a fresh process per (implementation, round), order reversed every round; each sample ≈ 40 ms of back-to-back runs then one wait; results checked against a float64 reference first\n`,
+  );
 
   // samples[impl][case][variant] = ms per run
   const samples: Record<string, Record<string, Record<string, number[]>>> = {};
   for (let r = 0; r < ROUNDS; r++) {
     for (const impl of roundOrder(IMPLS, r)) {
       const t0 = performance.now();
-      const { result } = await runChild<{ result: CaseResult[] }>(['--suite', 'kernels', '--impl', impl, '--runs', String(RUNS), ...(quick ? ['--quick'] : [])]);
+      const { result } = await runChild<{ result: CaseResult[] }>([
+        '--suite',
+        'kernels',
+        '--impl',
+        impl,
+        '--runs',
+        String(RUNS),
+        ...(quick ? ['--quick'] : []),
+      ]);
       for (const c of result) {
-        for (const [v, s] of Object.entries(c.variants)) ((samples[impl] ??= {})[c.label] ??= {})[v] = [...(samples[impl]?.[c.label]?.[v] ?? []), ...s.samples];
+        for (const [v, s] of Object.entries(c.variants))
+          ((samples[impl] ??= {})[c.label] ??= {})[v] = [...(samples[impl]?.[c.label]?.[v] ?? []), ...s.samples];
       }
       console.log(`  round ${r + 1}/${ROUNDS} ${IMPL_LABEL[impl]}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
@@ -69,13 +84,19 @@ async function main(): Promise<void> {
 
   const mmCols = columns(true);
   const mmCases = cases.filter((c) => c.kind === 'matmul');
-  const mmRows = mmCases.map((c) => [c.label, ...mmCols.map((col) => cell(stat(col.impl, c, col.variant), (ms) => flopsOf(c) / ms / 1e6))]);
+  const mmRows = mmCases.map((c) => [
+    c.label,
+    ...mmCols.map((col) => cell(stat(col.impl, c, col.variant), (ms) => flopsOf(c) / ms / 1e6)),
+  ]);
   console.log(`\n### matmul, GFLOP/s: median (min–max)\n`);
   console.log(table(['shape (M×K·K×N)', ...mmCols.map((c) => c.label)], mmRows));
 
   const eltCols = columns(false);
   const eltCases = cases.filter((c) => c.kind !== 'matmul');
-  const eltRows = eltCases.map((c) => [c.label, ...eltCols.map((col) => cell(stat(col.impl, c, col.variant), (ms) => bytesOf(c) / ms / 1e6))]);
+  const eltRows = eltCases.map((c) => [
+    c.label,
+    ...eltCols.map((col) => cell(stat(col.impl, c, col.variant), (ms) => bytesOf(c) / ms / 1e6)),
+  ]);
   console.log(`\n### elementwise and reduction, GB/s (bytes read + written): median (min–max)\n`);
   console.log(table(['op, elements', ...eltCols.map((c) => c.label)], eltRows));
 
@@ -84,10 +105,22 @@ async function main(): Promise<void> {
     flops: flopsOf(c),
     bytes: bytesOf(c),
     results: Object.fromEntries(
-      (c.kind === 'matmul' ? mmCols : eltCols).map((col) => [col.label, { ms: stat(col.impl, col.variant === '' ? c : c, col.variant), samples: samples[col.impl]?.[c.label]?.[col.variant] ?? [] }]),
+      (c.kind === 'matmul' ? mmCols : eltCols).map((col) => [
+        col.label,
+        {
+          ms: stat(col.impl, col.variant === '' ? c : c, col.variant),
+          samples: samples[col.impl]?.[c.label]?.[col.variant] ?? [],
+        },
+      ]),
     ),
   }));
-  const file = writeResult('kernels.json', { env, rounds: ROUNDS, runsPerRound: RUNS, cases: summaries, tables: { matmul: mmRows, elementwise: eltRows } });
+  const file = writeResult('kernels.json', {
+    env,
+    rounds: ROUNDS,
+    runsPerRound: RUNS,
+    cases: summaries,
+    tables: { matmul: mmRows, elementwise: eltRows },
+  });
   console.log(`\nwrote ${file}`);
 }
 

@@ -9,13 +9,26 @@ import { createWebGPUBackend } from '../src/kernels/webgpu/index.js';
 import { blockedMatmul, blockedTile, type BlockedConfig } from '../src/kernels/webgpu/kernels/matmul/blocked.js';
 import { median } from './peak.js';
 
-const DEFAULT_CONFIGS = ['4,1,8,8', '8,1,8,8', '8,2,8,8', '8,3,8,8', '8,4,8,8', '12,3,8,8', '16,2,8,8', '8,6,8,8', '8,4,4,8', '8,4,8,2'];
+const DEFAULT_CONFIGS = [
+  '4,1,8,8',
+  '8,1,8,8',
+  '8,2,8,8',
+  '8,3,8,8',
+  '8,4,8,8',
+  '12,3,8,8',
+  '16,2,8,8',
+  '8,6,8,8',
+  '8,4,4,8',
+  '8,4,8,2',
+];
 const args = process.argv.slice(2);
 const configs = (args.length ? args : DEFAULT_CONFIGS).map((e) => {
   const [rows, quads, wgX, wgY] = e.split(',').map(Number);
   return { name: `${rows}×${4 * quads} (wg ${wgX}×${wgY})`, cfg: { rows, quads, wgX, wgY } as BlockedConfig };
 });
-const shapes = (process.env.SHAPES ?? '512,512,512;1024,1024,1024;128,784,400;128,20,400').split(';').map((s) => s.split(',').map(Number));
+const shapes = (process.env.SHAPES ?? '512,512,512;1024,1024,1024;128,784,400;128,20,400')
+  .split(';')
+  .map((s) => s.split(',').map(Number));
 const rounds = Number(process.env.ROUNDS) || 9;
 
 const gpu = await createWebGPUBackend({ dawnFlags: ['disable-dawn-features=timestamp_quantization'] });
@@ -24,7 +37,9 @@ if (!gpu) {
   process.exit(0);
 }
 const rt = gpu.runtime;
-console.log(`adapter: ${gpu.description}\nGFLOP/s, median of ${rounds} interleaved rounds; rows × columns per invocation\n`);
+console.log(
+  `adapter: ${gpu.description}\nGFLOP/s, median of ${rounds} interleaved rounds; rows × columns per invocation\n`,
+);
 console.log(`| M×N×K | ${configs.map((c) => c.name).join(' | ')} |\n|---|${configs.map(() => '---').join('|')}|`);
 for (const [M, N, K] of shapes) {
   const a = gpu.upload(new Float32Array(M * K).fill(0.5), 'float32');
@@ -37,7 +52,10 @@ for (const [M, N, K] of shapes) {
     const tile = blockedTile(cfg);
     const grid: [number, number, number] = [Math.ceil(N / tile.cols), Math.ceil(M / tile.rows), 1];
     const params = { M, N, K, aStride: 0, bStride: 0, batchOffset: 0, hasBias: 0, act: 0 };
-    return { launch: () => rt.dispatch(kernel, params, [a.gpuBuffer, b.gpuBuffer, a.gpuBuffer, o.gpuBuffer], grid), times: [] as number[] };
+    return {
+      launch: () => rt.dispatch(kernel, params, [a.gpuBuffer, b.gpuBuffer, a.gpuBuffer, o.gpuBuffer], grid),
+      times: [] as number[],
+    };
   });
   for (let r = 0; r < rounds + 1; r++) {
     for (const run of runs) {
@@ -48,7 +66,9 @@ for (const [M, N, K] of shapes) {
   const want = 0.125 * K;
   const got = await gpu.read(o);
   if (Math.abs(got[M * N - 1] - want) > 1e-3 * want) throw new Error(`wrong result ${got[M * N - 1]} != ${want}`);
-  console.log(`| ${M}×${N}×${K} | ${runs.map((r) => ((2 * M * N * K) / median(r.times) / 1e6).toFixed(1)).join(' | ')} |`);
+  console.log(
+    `| ${M}×${N}×${K} | ${runs.map((r) => ((2 * M * N * K) / median(r.times) / 1e6).toFixed(1)).join(' | ')} |`,
+  );
   [a, b, o].forEach((x) => gpu.free(x));
 }
 gpu.destroy();

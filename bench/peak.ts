@@ -24,7 +24,8 @@ ${Array.from({ length: CHAINS }, (_, c) => `    a${c} = fma(a${c}, m, k);`).join
 
 /** GFLOP/s of the FMA kernel: the median of `runs` timed dispatches. */
 export async function measureFmaPeak(rt: Runtime, runs = 7): Promise<{ gflops: number; ms: number }> {
-  const workgroups = 256, iters = 2048;
+  const workgroups = 256,
+    iters = 2048;
   const threads = workgroups * 64;
   const out = rt.pool.acquire(threads * 16);
   const kernel = rt.kernel('fma_peak', source, slots);

@@ -36,12 +36,33 @@ let IMPLS: Impl[] = ['ours-webgpu', 'tfjs-wasm', 'ours-cpu', 'tfjs-webgpu', 'tfj
 ) as Impl[];
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-type ChildStep = { result: StepTiming & { check: Record<string, number>; description: string; profile?: OurStepResult['profile']; dispatchesPerStep?: number } };
+type ChildStep = {
+  result: StepTiming & {
+    check: Record<string, number>;
+    description: string;
+    profile?: OurStepResult['profile'];
+    dispatchesPerStep?: number;
+  };
+};
 
 /** One epoch of `vae train` (webgpu) in a fresh process: the epoch's own seconds and the whole run's. */
-async function epochRun(limit?: number): Promise<{ trainSeconds: number; wallSeconds: number; steps: number; line: string }> {
+async function epochRun(
+  limit?: number,
+): Promise<{ trainSeconds: number; wallSeconds: number; steps: number; line: string }> {
   const out = mkdtempSync(join(tmpdir(), 'vae-bench-epoch-'));
-  const args = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'train', '--epochs', '1', '--backend', 'webgpu', '--out', out, ...(limit ? ['--limit', String(limit)] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'src/cli/main.ts'),
+    'train',
+    '--epochs',
+    '1',
+    '--backend',
+    'webgpu',
+    '--out',
+    out,
+    ...(limit ? ['--limit', String(limit)] : []),
+  ];
   const t0 = performance.now();
   const text: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -54,7 +75,7 @@ async function epochRun(limit?: number): Promise<{ trainSeconds: number; wallSec
   const wallSeconds = (performance.now() - t0) / 1000;
   rmSync(out, { recursive: true, force: true });
   const all = text.join('');
-  const line = all.split("\n").find((l) => /^epoch 1\/1 .*train -ELBO/.test(l));
+  const line = all.split('\n').find((l) => /^epoch 1\/1 .*train -ELBO/.test(l));
   const m = line?.match(/([\d.]+)s\s*$/);
   if (code !== 0 || !line || !m) throw new Error(`vae train exited with ${code}:\n${all.slice(-3000)}`);
   return { trainSeconds: Number(m[1]), wallSeconds, steps: Math.ceil((limit ?? 60000) / 128), line: line.trim() };
@@ -63,17 +84,22 @@ async function epochRun(limit?: number): Promise<{ trainSeconds: number; wallSec
 async function main(): Promise<void> {
   const env = await benchEnv();
   if (!env.hasAdapter) {
-    console.log('No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu rows, the profile and the epoch are skipped.\n');
+    console.log(
+      'No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu rows, the profile and the epoch are skipped.\n',
+    );
     IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
   }
   const TF_IMPLS = IMPLS.filter((i) => i.startsWith('tfjs'));
   // "ours": the WebGPU step, or the CPU one on a machine without an adapter
   const OURS: Impl = env.hasAdapter ? 'ours-webgpu' : 'ours-cpu';
   const oursLabel = env.hasAdapter ? 'ours webgpu' : 'ours cpu';
-  if (!IMPLS.includes(OURS)) throw new Error('bench/step.ts: without a WebGPU adapter, --no-cpu leaves none of ours to compare');
+  if (!IMPLS.includes(OURS))
+    throw new Error('bench/step.ts: without a WebGPU adapter, --no-cpu leaves none of ours to compare');
   console.log(`## Training step: VAE 784-400-20-400-784, batch 128, Adam, loss read every step\n`);
   console.log(envLines(env));
-  console.log(`method: ${ROUNDS} round(s) × ${RUNS} timed steps per implementation after warm-up, a fresh process per (implementation, round), order reversed every round; checked against our CPU backend first\n`);
+  console.log(
+    `method: ${ROUNDS} round(s) × ${RUNS} timed steps per implementation after warm-up, a fresh process per (implementation, round), order reversed every round; checked against our CPU backend first\n`,
+  );
 
   const samples: Record<string, number[]> = Object.fromEntries(IMPLS.map((i) => [i, []]));
   const checks: Record<string, Record<string, number>> = {};
@@ -92,7 +118,9 @@ async function main(): Promise<void> {
       descriptions[impl] = result.description;
       if (result.profile) profiles.push(result.profile);
       if (result.dispatchesPerStep) dispatchesPerStep = result.dispatchesPerStep;
-      console.log(`  round ${r + 1}/${ROUNDS} ${IMPL_LABEL[impl]}: median ${fmt(result.summary.median)} ms/step (check: loss rel. err. ${result.check.lossRelErr!.toExponential(1)}, gradients ${result.check.gradRelErr!.toExponential(1)})`);
+      console.log(
+        `  round ${r + 1}/${ROUNDS} ${IMPL_LABEL[impl]}: median ${fmt(result.summary.median)} ms/step (check: loss rel. err. ${result.check.lossRelErr!.toExponential(1)}, gradients ${result.check.gradRelErr!.toExponential(1)})`,
+      );
     }
   }
 
@@ -105,10 +133,14 @@ async function main(): Promise<void> {
     String(stats[i]!.runs),
     i === OURS ? '1' : `${fmt(ours / stats[i]!.median)}×`,
   ]);
-  console.log('\n' + table(['implementation', 'ms/step median (min–max)', 'steps timed', `${oursLabel} ÷ this`], rows));
-  console.log(`\nPyTorch (CPU, whole training loop) measured ~20 ms/step on this machine earlier; it is not installed here, so not re-measured.`);
+  console.log(`\n${table(['implementation', 'ms/step median (min–max)', 'steps timed', `${oursLabel} ÷ this`], rows)}`);
+  console.log(
+    `\nPyTorch (CPU, whole training loop) measured ~20 ms/step on this machine earlier; it is not installed here, so not re-measured.`,
+  );
   const ratio = ours / stats[best]!.median;
-  console.log(`\n${oursLabel}: ${fmt(ours)} ms/step = ${ratio.toFixed(2)}× the best TensorFlow.js backend (${IMPL_LABEL[best]}, ${fmt(stats[best]!.median)} ms/step): target ≤ 0.5× ${ratio <= 0.5 ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `\n${oursLabel}: ${fmt(ours)} ms/step = ${ratio.toFixed(2)}× the best TensorFlow.js backend (${IMPL_LABEL[best]}, ${fmt(stats[best]!.median)} ms/step): target ≤ 0.5× ${ratio <= 0.5 ? 'MET' : 'NOT MET'}`,
+  );
 
   let profileTable = '';
   let profileSummary: Record<string, unknown> | null = null;
@@ -119,7 +151,9 @@ async function main(): Promise<void> {
     const between = summarize(profiles.flatMap((p) => p.stepMs));
     profileTable = formatProfile(merged, { steps, stepMs: between.median, top: 15 });
     console.log(`\n### Where our WebGPU step's time goes\n`);
-    console.log(`${steps} profiled steps (${merged.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel' : 'CPU clock, a sync per kernel'}), each after an unprofiled step (median ${fmt(between.median)} ms); ${Math.round(dispatchesPerStep)} kernel launches per step\n`);
+    console.log(
+      `${steps} profiled steps (${merged.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel' : 'CPU clock, a sync per kernel'}), each after an unprofiled step (median ${fmt(between.median)} ms); ${Math.round(dispatchesPerStep)} kernel launches per step\n`,
+    );
     console.log(profileTable);
     profileSummary = { profile: merged, steps, stepMs: between, table: profileTable, dispatchesPerStep };
   }
@@ -129,13 +163,30 @@ async function main(): Promise<void> {
     const limit = quick ? 12800 : undefined;
     epoch = await epochRun(limit);
     console.log(`\n### One epoch of \`vae train\` (webgpu)\n`);
-    console.log(table(['run', 'steps', 'epoch (train) s', 'ms/step in the epoch', 'whole command s'], [[
-      `vae train --epochs 1${limit ? ` --limit ${limit}` : ''}`, String(epoch.steps), fmt(epoch.trainSeconds), fmt((1000 * epoch.trainSeconds) / epoch.steps), fmt(epoch.wallSeconds),
-    ]]));
+    console.log(
+      table(
+        ['run', 'steps', 'epoch (train) s', 'ms/step in the epoch', 'whole command s'],
+        [
+          [
+            `vae train --epochs 1${limit ? ` --limit ${limit}` : ''}`,
+            String(epoch.steps),
+            fmt(epoch.trainSeconds),
+            fmt((1000 * epoch.trainSeconds) / epoch.steps),
+            fmt(epoch.wallSeconds),
+          ],
+        ],
+      ),
+    );
   }
 
   const file = writeResult('step.json', {
-    env, rounds: ROUNDS, runsPerRound: RUNS, stats, samples, checks, descriptions,
+    env,
+    rounds: ROUNDS,
+    runsPerRound: RUNS,
+    stats,
+    samples,
+    checks,
+    descriptions,
     oursOverBestTfjs: { ratio, best, target: 0.5, met: ratio <= 0.5 },
     profile: profileSummary,
     epoch,

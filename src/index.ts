@@ -16,14 +16,27 @@ export { tidy, keep } from './tensor/tidy.js';
 export { memoryStats, type MemoryStats } from './tensor/memory.js';
 
 // backends
-export { useBackend, backendInfo, releaseBackends, setDefaultFloatDType, type BackendChoice, type BackendInfo, type BackendName } from './tensor/backends.js';
+export {
+  useBackend,
+  backendInfo,
+  releaseBackends,
+  setDefaultFloatDType,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+} from './tensor/backends.js';
 export type { Backend, DType, Shape, TypedArray, Activation } from './kernels/backend.js';
 
 // autograd (record: define your own op — its output, inputs, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { record } from './autograd/record.js';
 export type { BackwardFn } from './autograd/node.js';
-export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckInputReport } from './autograd/gradcheck.js';
+export {
+  gradcheck,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradcheckInputReport,
+} from './autograd/gradcheck.js';
 
 // nn: modules, optimizers, the safetensors format (bytes; files are in 'vae-webgpu/node')
 export { Module } from './nn/module.js';
@@ -35,12 +48,27 @@ export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safet
 // the models
 export { VAE, type VAEConfig, type ElboTerms, type Posterior } from './vae/vae.js';
 export { CVAE, type CVAEConfig } from './vae/cvae.js';
-export { reparameterize, klToStandardNormal, klBetweenGaussians, logNormalDensity, logStandardNormalDensity } from './vae/gaussian.js';
+export {
+  reparameterize,
+  klToStandardNormal,
+  klBetweenGaussians,
+  logNormalDensity,
+  logStandardNormalDensity,
+} from './vae/gaussian.js';
 export { negLogLikelihood, meanImage, type Likelihood } from './vae/likelihood.js';
 export { importanceWeightedLogLikelihood, activeUnits } from './vae/evaluate.js';
 export {
-  train, evaluateElbo, klWeight, TrainingDivergedError,
-  type TrainConfig, type TrainRun, type TrainCallbacks, type TrainProgress, type EpochMetrics, type Terms, type Binarize,
+  train,
+  evaluateElbo,
+  klWeight,
+  TrainingDivergedError,
+  type TrainConfig,
+  type TrainRun,
+  type TrainCallbacks,
+  type TrainProgress,
+  type EpochMetrics,
+  type Terms,
+  type Binarize,
 } from './vae/train.js';
 
 // data that needs no file system

@@ -11,7 +11,12 @@ const work = mkdtempSync(join(tmpdir(), 'vae-webgpu-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
 
 it('packs, installs into an empty folder and imports from plain Node ESM', () => {
   npm(['pack', '--pack-destination', work], root);
@@ -19,7 +24,10 @@ it('packs, installs into an empty folder and imports from plain Node ESM', () =>
   expect(tarball).toBeDefined();
   const app = join(work, 'app');
   execFileSync('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }),
+  );
   npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball!)], app);
   expect(existsSync(join(app, 'node_modules/vae-webgpu/dist/index.d.ts'))).toBe(true);
   writeFileSync(

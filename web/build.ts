@@ -17,11 +17,14 @@ export const distDir = join(webDir, 'dist');
 export function forbiddenInBundle(meta: Metafile): string[] {
   const bad: string[] = [];
   const isDawn = (p: string) => /(^|\/)node_modules\/webgpu\//.test(p) || p === 'webgpu';
-  const isNode = (p: string) => p.startsWith('node:') || /^(fs|path|os|url|zlib|crypto|child_process|worker_threads|module|process|stream|util|events|buffer)(\/|$)/.test(p);
+  const isNode = (p: string) =>
+    p.startsWith('node:') ||
+    /^(fs|path|os|url|zlib|crypto|child_process|worker_threads|module|process|stream|util|events|buffer)(\/|$)/.test(p);
   for (const [input, info] of Object.entries(meta.inputs)) {
     if (isDawn(input) || isNode(input)) bad.push(`input ${input}`);
     for (const imp of info.imports) {
-      if (isDawn(imp.path) || isNode(imp.path)) bad.push(`${input} imports '${imp.path}'${imp.external ? ' (external)' : ''}`);
+      if (isDawn(imp.path) || isNode(imp.path))
+        bad.push(`${input} imports '${imp.path}'${imp.external ? ' (external)' : ''}`);
     }
   }
   for (const [output, info] of Object.entries(meta.outputs)) {
@@ -52,7 +55,8 @@ export async function buildWeb(opts: { minify?: boolean } = {}): Promise<WebBuil
     metafile: true,
     logLevel: 'silent',
   });
-  for (const w of result.warnings) console.warn(`esbuild warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
+  for (const w of result.warnings)
+    console.warn(`esbuild warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
   const bad = forbiddenInBundle(result.metafile);
   if (bad.length) throw new Error(`the browser bundle pulls in Node-only code:\n  ${bad.join('\n  ')}`);
   const path = join(distDir, 'smoke.js');

@@ -18,12 +18,22 @@ export interface SmokeResult {
   error?: { message: string; stack?: string; stage: string };
   userAgent: string;
   /** What navigator.gpu offered before the library touched it: null when there is no adapter. */
-  adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean } | null;
+  adapter: {
+    vendor: string;
+    architecture: string;
+    device: string;
+    description: string;
+    isFallbackAdapter?: boolean;
+  } | null;
   /** 'no navigator.gpu' | 'no adapter' | 'ok' */
   gpuStatus: string;
   backend?: { name: string; description: string };
   comparisons: Comparison[];
-  gradcheck?: { ok: boolean; inputs?: { index: number; shape: number[]; maxAbsError: number; maxRelError: number }[]; error?: string };
+  gradcheck?: {
+    ok: boolean;
+    inputs?: { index: number; shape: number[]; maxAbsError: number; maxRelError: number }[];
+    error?: string;
+  };
   vae?: { losses: number[]; decreased: boolean; backend: string };
   millis: Record<string, number>;
 }

@@ -41,12 +41,28 @@ interface Case {
 }
 
 const make = (on: Backend, shape: number[], seed: number, scale = 1, requiresGrad = false): Tensor =>
-  tensor(values(shape.reduce((a, b) => a * b, 1), seed, -scale, scale), shape, { backend: on, requiresGrad });
+  tensor(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      -scale,
+      scale,
+    ),
+    shape,
+    { backend: on, requiresGrad },
+  );
 
 const cases: Case[] = [
   // shapes that are not multiples of any tile
   { name: 'matmul [37,53]x[53,29]', run: (on) => [make(on, [37, 53], 1).matmul(make(on, [53, 29], 2))] },
-  { name: 'matmul transposed A', run: (on) => [make(on, [53, 37], 3).transpose().matmul(make(on, [53, 29], 4))] },
+  {
+    name: 'matmul transposed A',
+    run: (on) => [
+      make(on, [53, 37], 3)
+        .transpose()
+        .matmul(make(on, [53, 29], 4)),
+    ],
+  },
   {
     name: 'linear + relu [33,70]->[33,45]',
     run: (on) => [linear(make(on, [33, 70], 5), make(on, [45, 70], 6, 0.3), make(on, [45], 7), 'relu')],
@@ -68,7 +84,11 @@ const cases: Case[] = [
       const w1 = make(on, [24, 20], 12, 0.4, true);
       const b1 = make(on, [24], 13, 0.1, true);
       const w2 = make(on, [5, 24], 14, 0.4, true);
-      const target = tensor(Float32Array.from({ length: 80 }, (_, i) => (i % 5 === Math.floor(i / 5) % 5 ? 1 : 0)), [16, 5], { backend: on });
+      const target = tensor(
+        Float32Array.from({ length: 80 }, (_, i) => (i % 5 === Math.floor(i / 5) % 5 ? 1 : 0)),
+        [16, 5],
+        { backend: on },
+      );
       const h = linear(x, w1, b1, 'relu');
       const logits = linear(h, w2);
       const loss = logits.logSoftmax(-1).mul(target).sum().neg().div(16).add(w1.square().sum().mul(0.01));
@@ -81,9 +101,10 @@ const cases: Case[] = [
 async function compare(c: Case, gpu: Backend, cpu: Backend): Promise<Comparison> {
   const outs = async (on: Backend) => {
     const ts = c.run(on);
-    for (const t of ts) if (t.backend !== on) throw new Error(`${c.name}: an output landed on ${t.backend.name}, not ${on.name}`);
+    for (const t of ts)
+      if (t.backend !== on) throw new Error(`${c.name}: an output landed on ${t.backend.name}, not ${on.name}`);
     const data = await Promise.all(ts.map((t) => t.data()));
-    return { shape: ts.map((t) => [...t.shape]).flat(), flat: data.flatMap((d) => Array.from(d)) };
+    return { shape: ts.flatMap((t) => [...t.shape]), flat: data.flatMap((d) => Array.from(d)) };
   };
   const g = await outs(gpu);
   const k = await outs(cpu);
@@ -126,7 +147,10 @@ async function trainTinyVae(): Promise<NonNullable<SmokeResult['vae']>> {
   // a fixed batch of binary "images": 4 random prototypes, 8 copies each, so there is
   // structure to learn and the loss has somewhere to go
   const protos = await rand([4, 64]).gt(0.5).toFloat().data();
-  const x = tensor(Float32Array.from({ length: 32 * 64 }, (_, i) => protos[(Math.floor(i / 64) % 4) * 64 + (i % 64)]!), [32, 64]);
+  const x = tensor(
+    Float32Array.from({ length: 32 * 64 }, (_, i) => protos[(Math.floor(i / 64) % 4) * 64 + (i % 64)]!),
+    [32, 64],
+  );
   const losses: number[] = [];
   for (let step = 0; step < 25; step++) {
     const loss = tidy(() => {
@@ -149,7 +173,14 @@ async function trainTinyVae(): Promise<NonNullable<SmokeResult['vae']>> {
 }
 
 async function main(): Promise<SmokeResult> {
-  const result: SmokeResult = { ok: false, userAgent: navigator.userAgent, adapter: null, gpuStatus: '', comparisons: [], millis: {} };
+  const result: SmokeResult = {
+    ok: false,
+    userAgent: navigator.userAgent,
+    adapter: null,
+    gpuStatus: '',
+    comparisons: [],
+    millis: {},
+  };
   let stage = 'adapter';
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     stage = name;
@@ -175,13 +206,16 @@ async function main(): Promise<SmokeResult> {
       const target = values(6 * 3, 22, 0, 1);
       const inputs = [make(cpu, [4, 5], 23, 0.5), make(cpu, [4], 24, 0.1), make(cpu, [3, 4], 25, 0.5)];
       try {
-        const report = await gradcheck(
-          (w1, b1, w2) => {
-            const h = linear(tensor(x, [6, 5]), w1!, b1!, 'tanh');
-            return h.matmul(w2!.transpose()).softmax(-1).sub(tensor(target, [6, 3])).square().sum().add(h.logsumexp(1).mean());
-          },
-          inputs,
-        );
+        const report = await gradcheck((w1, b1, w2) => {
+          const h = linear(tensor(x, [6, 5]), w1!, b1!, 'tanh');
+          return h
+            .matmul(w2!.transpose())
+            .softmax(-1)
+            .sub(tensor(target, [6, 3]))
+            .square()
+            .sum()
+            .add(h.logsumexp(1).mean());
+        }, inputs);
         result.gradcheck = { ok: report.ok, inputs: report.inputs };
       } catch (e) {
         result.gradcheck = { ok: false, error: e instanceof Error ? e.message : String(e) };
@@ -199,5 +233,10 @@ async function main(): Promise<SmokeResult> {
 const result = await main();
 window.__result = result;
 const pre = document.getElementById('result');
-if (pre) pre.textContent = JSON.stringify({ ...result, comparisons: result.comparisons.map(({ gpu, cpu, ...rest }) => rest) }, null, 2);
+if (pre)
+  pre.textContent = JSON.stringify(
+    { ...result, comparisons: result.comparisons.map(({ gpu, cpu, ...rest }) => rest) },
+    null,
+    2,
+  );
 document.title = result.ok ? 'smoke: done' : 'smoke: FAILED';

@@ -3,7 +3,12 @@
 // tidy, the loss read back every step).
 import type { Backend, Buf } from '../../src/kernels/backend.js';
 import { CpuBackend } from '../../src/kernels/cpu/cpu-backend.js';
-import { createWebGPUBackend, profileSteps, type StepProfile, type WebGPUBackend } from '../../src/kernels/webgpu/index.js';
+import {
+  createWebGPUBackend,
+  profileSteps,
+  type StepProfile,
+  type WebGPUBackend,
+} from '../../src/kernels/webgpu/index.js';
 import { Adam } from '../../src/nn/optim.js';
 import { currentBackend, useBackend } from '../../src/tensor/backends.js';
 import { tensor } from '../../src/tensor/creation.js';
@@ -11,7 +16,17 @@ import { manualSeed } from '../../src/tensor/random.js';
 import { tidy } from '../../src/tensor/tidy.js';
 import { INPUT_SETS, outputSize, type KernelCase } from '../lib/kernel-cases.js';
 import { timeKernels, type CaseResult, type KernelImpl, type Prepared } from '../lib/time-kernels.js';
-import { BATCH, compareStep, INPUT, LR, newVae, ourStepValues, timeSteps, type StepReference, type StepTiming } from '../lib/vae-step.js';
+import {
+  BATCH,
+  compareStep,
+  INPUT,
+  LR,
+  newVae,
+  ourStepValues,
+  timeSteps,
+  type StepReference,
+  type StepTiming,
+} from '../lib/vae-step.js';
 
 const STRATEGIES = ['naive', 'blocked', 'tiled'] as const;
 
@@ -26,8 +41,26 @@ function backendKernels(be: Backend, gpu: WebGPUBackend | null): KernelImpl {
         const out = outs[s]!;
         if (c.kind === 'matmul') {
           if (gpu) gpu.setMatmulStrategy(variant as (typeof STRATEGIES)[number]);
-          be.matmul(a, b, out, { batch: 1, m: c.m, n: c.n, k: c.k, transA: c.transA, transB: c.transB, aBatchStride: 0, bBatchStride: 0 });
-        } else if (c.kind === 'add') be.map('add', [{ buf: a, shape: [c.cols] }, { buf: b, shape: [c.cols] }], out, [c.cols]);
+          be.matmul(a, b, out, {
+            batch: 1,
+            m: c.m,
+            n: c.n,
+            k: c.k,
+            transA: c.transA,
+            transB: c.transB,
+            aBatchStride: 0,
+            bBatchStride: 0,
+          });
+        } else if (c.kind === 'add')
+          be.map(
+            'add',
+            [
+              { buf: a, shape: [c.cols] },
+              { buf: b, shape: [c.cols] },
+            ],
+            out,
+            [c.cols],
+          );
         else if (c.kind === 'exp') be.map('exp', [{ buf: a, shape: [c.cols] }], out, [c.cols]);
         else be.reduce('sum', a, [c.rows, c.cols], [1], out);
       };
@@ -66,7 +99,14 @@ export interface OurStepResult extends StepTiming {
  * With `profileCount`, that many more steps run under the WebGPU profiler afterwards, each after
  * an unprofiled one (see profileSteps).
  */
-export async function ourStep(backend: 'webgpu' | 'cpu', ref: StepReference, batches: Float32Array[], warmup: number, runs: number, profileCount = 0): Promise<OurStepResult> {
+export async function ourStep(
+  backend: 'webgpu' | 'cpu',
+  ref: StepReference,
+  batches: Float32Array[],
+  warmup: number,
+  runs: number,
+  profileCount = 0,
+): Promise<OurStepResult> {
   await useBackend(backend);
   const be = currentBackend();
   // the check: the reference's parameters and noise, the same values out

@@ -8,7 +8,18 @@ import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs-core';
 import { INPUT_SETS, type KernelCase } from '../lib/kernel-cases.js';
 import { timeKernels, type CaseResult, type KernelImpl, type Prepared } from '../lib/time-kernels.js';
-import { BATCH, compareStep, HIDDEN, INPUT, LATENT, LR, timeSteps, type StepReference, type StepTiming, type StepValues } from '../lib/vae-step.js';
+import {
+  BATCH,
+  compareStep,
+  HIDDEN,
+  INPUT,
+  LATENT,
+  LR,
+  timeSteps,
+  type StepReference,
+  type StepTiming,
+  type StepValues,
+} from '../lib/vae-step.js';
 
 export type TfBackend = 'webgpu' | 'wasm' | 'cpu';
 
@@ -18,7 +29,11 @@ export async function loadTf(backend: TfBackend): Promise<typeof TF> {
     // TF.js looks for navigator.gpu: give it Dawn's, with the WebGPU globals (GPUBufferUsage ...)
     const dawn = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: object };
     Object.assign(globalThis, dawn.globals);
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true, writable: true });
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: dawn.create([]) },
+      configurable: true,
+      writable: true,
+    });
   }
   // the @tensorflow/tfjs bundle: tfjs-core plus the registered gradients (tfjs-core's Node build
   // has none) and the cpu backend; it shares tfjs-core with the backend packages
@@ -30,7 +45,7 @@ export async function loadTf(backend: TfBackend): Promise<typeof TF> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // the .wasm binaries ship in the package's dist/: a filesystem prefix works offline in Node
     const dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasm.setWasmPaths(join(dir, 'dist') + '/');
+    wasm.setWasmPaths(`${join(dir, 'dist')}/`);
   }
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js: backend ${backend} failed to initialise`);
   await tf.ready();
@@ -44,14 +59,23 @@ function tfKernels(tf: typeof TF): KernelImpl {
     prepare(c: KernelCase, inputs: Float32Array[][]): Prepared {
       const ins = inputs.map((set) =>
         c.kind === 'matmul'
-          ? [tf.tensor2d(set[0]!, c.transA ? [c.k, c.m] : [c.m, c.k]), tf.tensor2d(set[1]!, c.transB ? [c.n, c.k] : [c.k, c.n])]
+          ? [
+              tf.tensor2d(set[0]!, c.transA ? [c.k, c.m] : [c.m, c.k]),
+              tf.tensor2d(set[1]!, c.transB ? [c.n, c.k] : [c.k, c.n]),
+            ]
           : set.map((a) => tf.tensor2d(a, [c.rows, c.cols])),
       );
       const outs: (TF.Tensor | null)[] = Array.from({ length: INPUT_SETS }, () => null);
       const run = (s: number): void => {
         const [a, b] = ins[s] as [TF.Tensor2D, TF.Tensor2D];
         const out =
-          c.kind === 'matmul' ? tf.matMul(a, b, c.transA, c.transB) : c.kind === 'add' ? tf.add(a, b) : c.kind === 'exp' ? tf.exp(a) : tf.sum(a, 1);
+          c.kind === 'matmul'
+            ? tf.matMul(a, b, c.transA, c.transB)
+            : c.kind === 'add'
+              ? tf.add(a, b)
+              : c.kind === 'exp'
+                ? tf.exp(a)
+                : tf.sum(a, 1);
         outs[s]?.dispose();
         outs[s] = out;
         last = out;
@@ -84,8 +108,11 @@ export async function tfKernelBench(backend: TfBackend, cases: KernelCase[], run
 /** The VAE's parameters as TF.js variables, [in, out] (our weights are [out, in]). */
 function variablesFrom(tf: typeof TF, ref: StepReference | null): Record<string, TF.Variable> {
   const layers: [string, number, number][] = [
-    ['encoder.0', INPUT, HIDDEN], ['encoderMu', HIDDEN, LATENT], ['encoderLogvar', HIDDEN, LATENT],
-    ['decoder.0', LATENT, HIDDEN], ['decoder.1', HIDDEN, INPUT],
+    ['encoder.0', INPUT, HIDDEN],
+    ['encoderMu', HIDDEN, LATENT],
+    ['encoderLogvar', HIDDEN, LATENT],
+    ['decoder.0', LATENT, HIDDEN],
+    ['decoder.1', HIDDEN, INPUT],
   ];
   const vars: Record<string, TF.Variable> = {};
   for (const [name, fanIn, fanOut] of layers) {
@@ -104,7 +131,8 @@ function variablesFrom(tf: typeof TF, ref: StepReference | null): Record<string,
 
 /** -ELBO, batch mean: BCE from logits summed per image + analytic KL summed per example. */
 function vaeLoss(tf: typeof TF, v: Record<string, TF.Variable>, x: TF.Tensor2D, eps: TF.Tensor2D): TF.Scalar {
-  const dense = (h: TF.Tensor2D, name: string): TF.Tensor2D => tf.add(tf.matMul(h, v[`${name}.weight`] as TF.Tensor2D), v[`${name}.bias`]!);
+  const dense = (h: TF.Tensor2D, name: string): TF.Tensor2D =>
+    tf.add(tf.matMul(h, v[`${name}.weight`] as TF.Tensor2D), v[`${name}.bias`]!);
   const h = tf.relu(dense(x, 'encoder.0'));
   const mu = dense(h, 'encoderMu');
   const logvar = dense(h, 'encoderLogvar');
@@ -143,7 +171,13 @@ export interface TfStepResult extends StepTiming {
   description: string;
 }
 
-export async function tfStep(backend: TfBackend, ref: StepReference, batches: Float32Array[], warmup: number, runs: number): Promise<TfStepResult> {
+export async function tfStep(
+  backend: TfBackend,
+  ref: StepReference,
+  batches: Float32Array[],
+  warmup: number,
+  runs: number,
+): Promise<TfStepResult> {
   const tf = await loadTf(backend);
   const check = compareStep(ref, await tfStepValues(tf, ref), `TF.js ${backend}`);
   const vars = variablesFrom(tf, null);

@@ -26,7 +26,9 @@ export async function runChild<T>(args: readonly string[], opts: { timeoutMs?: n
   try {
     const output: string[] = [];
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args, '--out', out], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 15 * 60_000);
       child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
       child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
@@ -36,7 +38,8 @@ export async function runChild<T>(args: readonly string[], opts: { timeoutMs?: n
         resolve(c);
       });
     });
-    if (code !== 0) throw new Error(`bench child ${args.join(' ')} exited with ${code}:\n${output.join('').slice(-4000)}`);
+    if (code !== 0)
+      throw new Error(`bench child ${args.join(' ')} exited with ${code}:\n${output.join('').slice(-4000)}`);
     return JSON.parse(readFileSync(out, 'utf8')) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -81,8 +81,10 @@ export function checkCase(c: KernelCase, inputs: Float32Array[], got: Float32Arr
     const samples = Math.min(size, 512);
     for (let t = 0; t < samples; t++) {
       const idx = samples === size ? t : Math.floor((((t * 2654435761) >>> 0) / 2 ** 32) * size);
-      const i = Math.floor(idx / c.n), j = idx % c.n;
-      let value = 0, scale = 0;
+      const i = Math.floor(idx / c.n),
+        j = idx % c.n;
+      let value = 0,
+        scale = 0;
       for (let p = 0; p < c.k; p++) {
         const x = c.transA ? a[p * c.m + i]! : a[i * c.k + p]!;
         const y = c.transB ? b[j * c.k + p]! : b[p * c.n + j]!;
@@ -96,7 +98,8 @@ export function checkCase(c: KernelCase, inputs: Float32Array[], got: Float32Arr
   }
   if (c.kind === 'sumRows') {
     for (let i = 0; i < c.rows; i++) {
-      let value = 0, scale = 0;
+      let value = 0,
+        scale = 0;
       for (let j = 0; j < c.cols; j++) {
         value += a[i * c.cols + j]!;
         scale += Math.abs(a[i * c.cols + j]!);

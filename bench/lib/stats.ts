@@ -31,12 +31,17 @@ export function fmt(x: number): string {
 /** "median (min–max)" of a rate or time, each converted by f. */
 export function cell(s: Summary | undefined, f: (ms: number) => number = (x) => x): string {
   if (!s || s.runs === 0) return '–';
-  const a = f(s.min), b = f(s.max);
+  const a = f(s.min),
+    b = f(s.max);
   return `${fmt(f(s.median))} (${fmt(Math.min(a, b))}–${fmt(Math.max(a, b))})`;
 }
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
@@ -44,7 +49,7 @@ export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export function writeResult(name: string, data: unknown): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, name);
-  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }
 

@@ -33,7 +33,12 @@ export interface CaseResult {
   variants: Record<string, Summary & { reps: number; samples: number[] }>;
 }
 
-export async function timeKernels(impl: KernelImpl, cases: readonly KernelCase[], runs: number, log: (s: string) => void = () => {}): Promise<CaseResult[]> {
+export async function timeKernels(
+  impl: KernelImpl,
+  cases: readonly KernelCase[],
+  runs: number,
+  log: (s: string) => void = () => {},
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const c of cases) {
     const inputs = Array.from({ length: INPUT_SETS }, (_, s) => caseInputs(c, s));
@@ -66,7 +71,12 @@ export async function timeKernels(impl: KernelImpl, cases: readonly KernelCase[]
       }
     }
     p.dispose();
-    results.push({ label: c.label, variants: Object.fromEntries(variants.map((v) => [v, { ...summarize(times[v]!), reps: reps[v]!, samples: times[v]! }])) });
+    results.push({
+      label: c.label,
+      variants: Object.fromEntries(
+        variants.map((v) => [v, { ...summarize(times[v]!), reps: reps[v]!, samples: times[v]! }]),
+      ),
+    });
     log(`${c.label}: ${variants.map((v) => `${v || 'ms'} ${summarize(times[v]!).median.toFixed(3)}`).join(', ')}`);
   }
   return results;

@@ -89,14 +89,19 @@ export async function stepReference(x: Float32Array): Promise<StepReference> {
   const eps = Float32Array.from(await epsT.data());
   epsT.dispose();
   const params: Record<string, NamedArray> = {};
-  for (const [name, p] of model.namedParameters()) params[name] = { shape: [...p.shape], data: Float32Array.from(await p.data()) };
+  for (const [name, p] of model.namedParameters())
+    params[name] = { shape: [...p.shape], data: Float32Array.from(await p.data()) };
   const values = await ourStepValues(model, x, eps);
   model.dispose();
   return { ...values, params, x, eps };
 }
 
 /** Throws unless `got` agrees with the reference (relative to each gradient's largest entry). */
-export function compareStep(ref: StepValues, got: StepValues, what: string): { lossRelErr: number; gradRelErr: number; loss2RelErr: number } {
+export function compareStep(
+  ref: StepValues,
+  got: StepValues,
+  what: string,
+): { lossRelErr: number; gradRelErr: number; loss2RelErr: number } {
   const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-12, Math.abs(b));
   const lossRelErr = rel(got.loss1, ref.loss1);
   const loss2RelErr = rel(got.loss2, ref.loss2);
@@ -104,16 +109,19 @@ export function compareStep(ref: StepValues, got: StepValues, what: string): { l
   for (const [name, want] of Object.entries(ref.grads)) {
     const g = got.grads[name];
     if (!g || g.length !== want.length) throw new Error(`${what}: gradient of ${name} missing or mis-sized`);
-    let scale = 0, err = 0;
+    let scale = 0,
+      err = 0;
     for (let i = 0; i < want.length; i++) {
       scale = Math.max(scale, Math.abs(want[i]!));
       err = Math.max(err, Math.abs(g[i]! - want[i]!));
     }
     gradRelErr = Math.max(gradRelErr, err / Math.max(scale, 1e-12));
-    if (!(err <= 2e-3 * scale + 1e-6)) throw new Error(`${what}: gradient of ${name} differs from the CPU reference by ${err} (largest entry ${scale})`);
+    if (!(err <= 2e-3 * scale + 1e-6))
+      throw new Error(`${what}: gradient of ${name} differs from the CPU reference by ${err} (largest entry ${scale})`);
   }
   if (!(lossRelErr <= 1e-4)) throw new Error(`${what}: loss ${got.loss1}, CPU reference ${ref.loss1}`);
-  if (!(loss2RelErr <= 1e-3)) throw new Error(`${what}: loss after one Adam step ${got.loss2}, CPU reference ${ref.loss2}`);
+  if (!(loss2RelErr <= 1e-3))
+    throw new Error(`${what}: loss after one Adam step ${got.loss2}, CPU reference ${ref.loss2}`);
   return { lossRelErr, gradRelErr, loss2RelErr };
 }
 
@@ -127,9 +135,15 @@ export interface StepTiming {
 }
 
 /** Times `step` (one training step that reads its loss back) on rotating batches. */
-export async function timeSteps(step: (x: Float32Array) => Promise<number>, batches: readonly Float32Array[], warmup: number, runs: number): Promise<StepTiming> {
+export async function timeSteps(
+  step: (x: Float32Array) => Promise<number>,
+  batches: readonly Float32Array[],
+  warmup: number,
+  runs: number,
+): Promise<StepTiming> {
   const ms: number[] = [];
-  let firstLoss = NaN, lastLoss = NaN;
+  let firstLoss = NaN,
+    lastLoss = NaN;
   for (let s = 0; s < warmup + runs; s++) {
     const t0 = performance.now();
     const loss = await step(batches[s % batches.length]!);

@@ -42,7 +42,9 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
 
 export function runBackward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) {
-    throw new Error(`backward: ${root.describe()} does not require grad (no input of the ops that made it had requiresGrad)`);
+    throw new Error(
+      `backward: ${root.describe()} does not require grad (no input of the ops that made it had requiresGrad)`,
+    );
   }
   if (!seed && root.size !== 1) {
     throw new Error(`backward: ${root.describe()} is not a scalar; pass a seed gradient of shape ${fmt(root.shape)}`);
@@ -76,7 +78,9 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
           keep(g);
           if (!parent) return g.dispose();
           if (!shapesEqual(g.shape, node.inputShapes[i]!)) {
-            throw new Error(`internal: backward of '${node.op}' returned ${fmt(g.shape)} for an input of shape ${fmt(node.inputShapes[i]!)}`);
+            throw new Error(
+              `internal: backward of '${node.op}' returned ${fmt(g.shape)} for an input of shape ${fmt(node.inputShapes[i]!)}`,
+            );
           }
           if ('leaf' in parent) return accumulateLeaf(parent.leaf, g);
           const prev = grads.get(parent.node);

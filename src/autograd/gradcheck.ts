@@ -45,15 +45,23 @@ function unravel(i: number, shape: readonly number[]): number[] {
  * and returns a scalar tensor; random draws inside fn repeat identically for every evaluation.
  * Resolves to a report, or rejects with an error naming the input and its worst element.
  */
-export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): Promise<GradcheckReport> {
+export async function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): Promise<GradcheckReport> {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
   const cpu = cpuBackend();
   const values: Float64Array[] = [];
   for (const [i, t] of inputs.entries()) {
-    if (t.dtype === 'int32') throw new Error(`gradcheck: input ${i} ${t.describe()} is int32; only float inputs have gradients`);
+    if (t.dtype === 'int32')
+      throw new Error(`gradcheck: input ${i} ${t.describe()} is int32; only float inputs have gradients`);
     const v = Float64Array.from(await t.data());
     const bad = v.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new Error(`gradcheck: input ${i} ${t.describe()} has a non-finite value ${v[bad]} at [${unravel(bad, t.shape).join(',')}]`);
+    if (bad >= 0)
+      throw new Error(
+        `gradcheck: input ${i} ${t.describe()} has a non-finite value ${v[bad]} at [${unravel(bad, t.shape).join(',')}]`,
+      );
     values.push(v);
   }
   const shapes = inputs.map((t) => [...t.shape]);
@@ -61,7 +69,9 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
   const call = (vals: Float64Array[], withGrad: boolean): { out: Tensor; leaves: Tensor[] } =>
     withDefaults(cpu, 'float64', () => {
       setRandomState(rng);
-      const leaves = vals.map((v, i) => tensor(v, shapes[i], { dtype: 'float64', backend: cpu, requiresGrad: withGrad }));
+      const leaves = vals.map((v, i) =>
+        tensor(v, shapes[i], { dtype: 'float64', backend: cpu, requiresGrad: withGrad }),
+      );
       let out: Tensor;
       try {
         out = fn(...leaves);
@@ -76,7 +86,8 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
         throw e;
       }
       if (out.size !== 1) throw new Error(`gradcheck: fn must return a scalar, got ${out.describe()}`);
-      if (out.dtype !== 'float64') throw new Error(`gradcheck: fn returned ${out.dtype}; build every tensor inside fn without a fixed dtype`);
+      if (out.dtype !== 'float64')
+        throw new Error(`gradcheck: fn returned ${out.dtype}; build every tensor inside fn without a fixed dtype`);
       return { out, leaves };
     });
   const scalar = async (vals: Float64Array[]): Promise<number> => {
@@ -91,7 +102,9 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
   const { out, leaves } = tidy(() => call(values, true));
   if (!out.requiresGrad) throw new Error('gradcheck: the output does not depend on any input');
   out.backward();
-  const analytic = await Promise.all(leaves.map(async (l, i) => (l.grad ? Float64Array.from(await l.grad.data()) : new Float64Array(values[i]!.length))));
+  const analytic = await Promise.all(
+    leaves.map(async (l, i) => (l.grad ? Float64Array.from(await l.grad.data()) : new Float64Array(values[i]!.length))),
+  );
   out.dispose();
   leaves.forEach((l) => l.dispose());
   setRandomState(rng);
@@ -99,7 +112,8 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
   const reports: GradcheckInputReport[] = [];
   for (const [i, v] of values.entries()) {
     if (opts.check && !opts.check[i]) continue;
-    let maxAbs = 0, maxRel = 0;
+    let maxAbs = 0,
+      maxRel = 0;
     for (let j = 0; j < v.length; j++) {
       const orig = v[j]!;
       v[j] = orig + eps;

@@ -5,7 +5,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 import { Node, type BackwardFn, type Parent } from './node.js';
 
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], saved: readonly Tensor[], backward: BackwardFn): Tensor {
+export function record(
+  out: Tensor,
+  op: string,
+  inputs: readonly Tensor[],
+  saved: readonly Tensor[],
+  backward: BackwardFn,
+): Tensor {
   if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return out;
   const parents: Parent[] = inputs.map((t) => {
     if (!t.requiresGrad) return null;
@@ -15,7 +21,13 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], saved
     }
     return { leaf: t };
   });
-  out.node = new Node(op, parents, inputs.map((t) => t.shape), saved.map((t) => t.savedHandle()), backward);
+  out.node = new Node(
+    op,
+    parents,
+    inputs.map((t) => t.shape),
+    saved.map((t) => t.savedHandle()),
+    backward,
+  );
   out.requiresGrad = true;
   return out;
 }

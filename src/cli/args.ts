@@ -6,7 +6,11 @@ export class UsageError extends Error {}
 
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
-export function parseFlags(command: string, argv: string[], spec: FlagSpec): Record<string, string | boolean | undefined> {
+export function parseFlags(
+  command: string,
+  argv: string[],
+  spec: FlagSpec,
+): Record<string, string | boolean | undefined> {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
     if (positionals.length) throw new UsageError(`vae ${command}: unexpected argument '${positionals[0]}'`);
@@ -48,7 +52,8 @@ export class Flags {
     if (raw === undefined) return fallback;
     const v = Number(raw);
     if (!Number.isInteger(v)) this.bad(name, `must be an integer, got '${String(raw)}'`);
-    if (v < min || v > max) this.bad(name, `must be ${max === Infinity ? `>= ${min}` : `between ${min} and ${max}`}, got ${v}`);
+    if (v < min || v > max)
+      this.bad(name, `must be ${max === Infinity ? `>= ${min}` : `between ${min} and ${max}`}, got ${v}`);
     return v;
   }
 
@@ -71,7 +76,9 @@ export class Flags {
   intList(name: string, fallback: number[]): number[] {
     const raw = this.values[name];
     if (raw === undefined) return fallback;
-    const parts = String(raw).split(',').map((s) => s.trim());
+    const parts = String(raw)
+      .split(',')
+      .map((s) => s.trim());
     const nums = parts.map(Number);
     if (!parts.length || nums.some((n, i) => parts[i] === '' || !Number.isInteger(n) || n <= 0)) {
       this.bad(name, `must be comma-separated positive integers, got '${String(raw)}'`);

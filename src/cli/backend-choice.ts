@@ -4,7 +4,9 @@ import { useBackend, type BackendChoice, type BackendInfo } from '../tensor/back
 export async function selectBackend(choice: BackendChoice, log: (line: string) => void): Promise<BackendInfo> {
   const info = await useBackend(choice);
   if (choice === 'auto' && info.name === 'cpu') {
-    log('backend: cpu (no WebGPU adapter found; run scripts/install-webgpu-driver.sh as root on a headless Linux machine)');
+    log(
+      'backend: cpu (no WebGPU adapter found; run scripts/install-webgpu-driver.sh as root on a headless Linux machine)',
+    );
   } else log(`backend: ${info.name} — ${info.description}`);
   return info;
 }

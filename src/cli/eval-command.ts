@@ -22,8 +22,14 @@ export const EVAL_HELP = `vae eval — evaluate a trained model on the test set
   --seed S            (0)`;
 
 const SPEC = {
-  checkpoint: { type: 'string' }, k: { type: 'string' }, limit: { type: 'string' }, batch: { type: 'string' },
-  data: { type: 'string' }, backend: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  checkpoint: { type: 'string' },
+  k: { type: 'string' },
+  limit: { type: 'string' },
+  batch: { type: 'string' },
+  data: { type: 'string' },
+  backend: { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function evalCommand(argv: string[], log: (line: string) => void): Promise<number> {
@@ -40,7 +46,9 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const { model, saved } = await loadCheckpoint(dir);
   const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
   if (data.test.rows * data.test.cols !== model.config.inputDim) {
-    throw new Error(`vae eval: the data has ${data.test.rows * data.test.cols} pixels per image but ${dir} was trained on ${model.config.inputDim}`);
+    throw new Error(
+      `vae eval: the data has ${data.test.rows * data.test.cols} pixels per image but ${dir} was trained on ${model.config.inputDim}`,
+    );
   }
   const seed = f.int('seed', 0, { min: 0 });
   manualSeed(seed);
@@ -48,10 +56,13 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const images = prepareImages(data.test.images, binarize, saved.train?.seed ?? seed);
   const elbo = await evaluateElbo(model, data.test, images);
   elbo.means.dispose();
-  log(`test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`);
+  log(
+    `test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`,
+  );
 
   const test = subset({ ...data.test, images }, Math.min(limit, data.test.count));
-  let sum = 0, done = 0;
+  let sum = 0,
+    done = 0;
   const started = performance.now();
   const bar = progressBar(`log p(x), k=${k}`, test.count, 'images', 'NLL');
   for (const b of batches(test, { batchSize, shuffle: false })) {
@@ -65,6 +76,8 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   }
   bar.stop();
   const nll = -sum / test.count;
-  log(`test NLL (importance-weighted, k=${k}) ${nll.toFixed(2)} nats on ${test.count} images  (${((performance.now() - started) / 1000).toFixed(1)}s)`);
+  log(
+    `test NLL (importance-weighted, k=${k}) ${nll.toFixed(2)} nats on ${test.count} images  (${((performance.now() - started) / 1000).toFixed(1)}s)`,
+  );
   return 0;
 }

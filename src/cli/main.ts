@@ -22,7 +22,7 @@ const commands: Record<string, (argv: string[], log: (line: string) => void) => 
 };
 
 export async function main(argv: string[]): Promise<number> {
-  const log = (line: string) => process.stdout.write(line + '\n');
+  const log = (line: string) => process.stdout.write(`${line}\n`);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     log(HELP);

@@ -7,15 +7,31 @@ export interface Progress {
   stop(): void;
 }
 
-export function epochProgress(epoch: number, epochs: number, steps: number, out: NodeJS.WriteStream = process.stderr): Progress {
+export function epochProgress(
+  epoch: number,
+  epochs: number,
+  steps: number,
+  out: NodeJS.WriteStream = process.stderr,
+): Progress {
   return progressBar(`epoch ${epoch}/${epochs}`, steps, 'steps', 'loss', out);
 }
 
-export function progressBar(label: string, total: number, unit: string, valueName: string, out: NodeJS.WriteStream = process.stderr): Progress {
+export function progressBar(
+  label: string,
+  total: number,
+  unit: string,
+  valueName: string,
+  out: NodeJS.WriteStream = process.stderr,
+): Progress {
   let loss = NaN;
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} ${unit} | ETA {eta_formatted} | ${valueName} {loss}`, hideCursor: true, stream: out, etaBuffer: 50 },
+      {
+        format: `${label} [{bar}] {value}/{total} ${unit} | ETA {eta_formatted} | ${valueName} {loss}`,
+        hideCursor: true,
+        stream: out,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { loss: '…' });

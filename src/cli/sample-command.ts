@@ -21,8 +21,13 @@ export const SAMPLE_HELP = `vae sample — draw from a trained model
   --out FILE          FILE.png: an image grid; FILE.npy: an N×784 float32 array of Bernoulli means`;
 
 const SPEC = {
-  checkpoint: { type: 'string' }, n: { type: 'string' }, digit: { type: 'string' }, seed: { type: 'string' },
-  out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  checkpoint: { type: 'string' },
+  n: { type: 'string' },
+  digit: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function sampleCommand(argv: string[], log: (line: string) => void): Promise<number> {
@@ -36,24 +41,42 @@ export async function sampleCommand(argv: string[], log: (line: string) => void)
   const n = f.int('n', 64, { min: 1, max: 100_000 });
   const seed = f.int('seed', 0, { min: 0 });
   const format = extname(out).toLowerCase();
-  if (format !== '.png' && format !== '.npy') throw new UsageError(`vae sample: --out must end in .png or .npy, got '${out}'`);
+  if (format !== '.png' && format !== '.npy')
+    throw new UsageError(`vae sample: --out must end in .png or .npy, got '${out}'`);
   const digit = f.has('digit') ? f.int('digit', 0, { min: 0, max: 9 }) : undefined;
   await selectBackend(f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'), log);
   const { model } = await loadCheckpoint(dir);
-  if (digit !== undefined && !model.conditional) throw new UsageError(`vae sample: --digit needs a CVAE checkpoint; ${dir} holds a plain VAE`);
+  if (digit !== undefined && !model.conditional)
+    throw new UsageError(`vae sample: --digit needs a CVAE checkpoint; ${dir} holds a plain VAE`);
   const classes = model.config.classes ?? 0;
-  if (digit !== undefined && digit >= classes) throw new UsageError(`vae sample: --digit ${digit} is outside the checkpoint's ${classes} classes`);
+  if (digit !== undefined && digit >= classes)
+    throw new UsageError(`vae sample: --digit ${digit} is outside the checkpoint's ${classes} classes`);
   manualSeed(seed);
-  const images = noGrad(() => tidy(() => {
-    if (!model.conditional) return model.sample(n);
-    const labels = digit === undefined ? cyclingLabels(n, classes) : tensor(new Int32Array(n).fill(digit), [n], { dtype: 'int32' });
-    return model.sample(n, labels);
-  }));
+  const images = noGrad(() =>
+    tidy(() => {
+      if (!model.conditional) return model.sample(n);
+      const labels =
+        digit === undefined
+          ? cyclingLabels(n, classes)
+          : tensor(new Int32Array(n).fill(digit), [n], { dtype: 'int32' });
+      return model.sample(n, labels);
+    }),
+  );
   const data = Float32Array.from(await images.data());
   images.dispose();
   const side = Math.round(Math.sqrt(model.config.inputDim));
   if (format === '.npy') await writeNpy(out, data, [n, model.config.inputDim]);
-  else await writeImageGrid(out, data, { count: n, rows: side, cols: side, gridCols: Math.ceil(Math.sqrt(n)), scale: 2, padding: 1 });
-  log(`wrote ${n} ${model.conditional ? (digit === undefined ? 'class-cycling ' : `digit-${digit} `) : ''}samples to ${out}`);
+  else
+    await writeImageGrid(out, data, {
+      count: n,
+      rows: side,
+      cols: side,
+      gridCols: Math.ceil(Math.sqrt(n)),
+      scale: 2,
+      padding: 1,
+    });
+  log(
+    `wrote ${n} ${model.conditional ? (digit === undefined ? 'class-cycling ' : `digit-${digit} `) : ''}samples to ${out}`,
+  );
   return 0;
 }

@@ -14,7 +14,15 @@ import { tensor } from '../tensor/creation.js';
 import { tidy } from '../tensor/tidy.js';
 import { manualSeed } from '../tensor/random.js';
 import { loadCheckpoint, loadTrainingState, saveCheckpoint } from '../vae/checkpoint.js';
-import { evaluateElbo, prepareImages, train, TrainingDivergedError, type EpochMetrics, type TrainConfig, type TrainProgress } from '../vae/train.js';
+import {
+  evaluateElbo,
+  prepareImages,
+  train,
+  TrainingDivergedError,
+  type EpochMetrics,
+  type TrainConfig,
+  type TrainProgress,
+} from '../vae/train.js';
 import { VAE, type VAEConfig } from '../vae/vae.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
@@ -48,11 +56,25 @@ export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any ID
                               exit without training or writing anything (webgpu backend only)`;
 
 const SPEC = {
-  model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
-  hidden: { type: 'string' }, latent: { type: 'string' }, beta: { type: 'string' }, warmup: { type: 'string' },
-  prior: { type: 'string' }, likelihood: { type: 'string' }, binarize: { type: 'string' }, backend: { type: 'string' },
-  seed: { type: 'string' }, data: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-  resume: { type: 'boolean' }, profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  model: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  hidden: { type: 'string' },
+  latent: { type: 'string' },
+  beta: { type: 'string' },
+  warmup: { type: 'string' },
+  prior: { type: 'string' },
+  likelihood: { type: 'string' },
+  binarize: { type: 'string' },
+  backend: { type: 'string' },
+  seed: { type: 'string' },
+  data: { type: 'string' },
+  limit: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  profile: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function fmtTerms(t: { loss: number; recon: number; kl: number }): string {
@@ -67,7 +89,8 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
 function modelConfig(f: Flags, inputDim: number): VAEConfig {
   const kind = f.choice('model', ['vae', 'cvae'] as const, 'vae');
   const prior = f.choice('prior', ['standard', 'learned'] as const, 'standard');
-  if (kind === 'vae' && prior === 'learned') throw new UsageError('vae train: --prior learned needs --model cvae (a learned P(z|y) needs labels)');
+  if (kind === 'vae' && prior === 'learned')
+    throw new UsageError('vae train: --prior learned needs --model cvae (a learned P(z|y) needs labels)');
   const likelihood = f.choice('likelihood', ['bernoulli', 'gaussian'] as const, 'bernoulli');
   return {
     inputDim,
@@ -87,7 +110,10 @@ function checkResumeAgrees(f: Flags, saved: VAEConfig): void {
     ['likelihood', f.has('likelihood') ? f.string('likelihood') : undefined, saved.likelihood],
   ];
   for (const [flag, given, have] of wanted) {
-    if (given !== undefined && given !== have) throw new UsageError(`vae train --resume: --${flag} ${String(given)} does not match the checkpoint's ${String(have)}`);
+    if (given !== undefined && given !== have)
+      throw new UsageError(
+        `vae train --resume: --${flag} ${String(given)} does not match the checkpoint's ${String(have)}`,
+      );
   }
 }
 
@@ -110,7 +136,8 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
   const limit = f.has('limit') ? f.int('limit', 0, { min: 1 }) : undefined;
   const resume = f.bool('resume');
-  if (resume && !existsSync(join(out, 'config.json'))) throw new UsageError(`vae train --resume: no checkpoint in ${out} (config.json missing)`);
+  if (resume && !existsSync(join(out, 'config.json')))
+    throw new UsageError(`vae train --resume: no checkpoint in ${out} (config.json missing)`);
 
   const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
   const trainSplit: Split = limit ? subset(data.train, Math.min(limit, data.train.count)) : data.train;
@@ -125,23 +152,32 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   if (resume) {
     const ck = await loadCheckpoint(out);
     checkResumeAgrees(f, ck.saved.model);
-    if (ck.saved.model.inputDim !== inputDim) throw new UsageError(`vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`);
+    if (ck.saved.model.inputDim !== inputDim)
+      throw new UsageError(
+        `vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`,
+      );
     model = ck.model;
     optimizer = new Adam(model.parameters(), { lr: config.lr });
     progress = await loadTrainingState(out, optimizer, ck.tag);
     if (progress.epoch >= config.epochs) {
-      log(`checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`);
+      log(
+        `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
+      );
       return 0;
     }
-    log(`resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`);
+    log(
+      `resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`,
+    );
   } else {
     model = new VAE(requested);
     optimizer = new Adam(model.parameters(), { lr: config.lr });
   }
   const kind = model.conditional ? 'CVAE' : 'VAE';
-  log(`${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
-    `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
-    `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`);
+  log(
+    `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
+      `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
+      `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`,
+  );
   if (f.bool('profile')) return profileTraining(model, optimizer, trainSplit, config, log);
   await mkdir(out, { recursive: true });
 
@@ -149,11 +185,14 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   const onSigint = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    process.stderr.write('\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n');
+    process.stderr.write(
+      '\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n',
+    );
   };
   process.on('SIGINT', onSigint);
   let bar: Progress | null = null;
-  const writeMetrics = (p: TrainProgress) => writeFileAtomic(join(out, 'metrics.json'), Buffer.from(JSON.stringify({ epochs: p.metrics }, null, 2) + '\n'));
+  const writeMetrics = (p: TrainProgress) =>
+    writeFileAtomic(join(out, 'metrics.json'), Buffer.from(`${JSON.stringify({ epochs: p.metrics }, null, 2)}\n`));
   try {
     const result = await train(
       { model, optimizer, train: trainSplit, test: data.test, config, progress },
@@ -178,19 +217,25 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     if (result.stopped) {
       await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
       await writeMetrics(result.progress);
-      log(`stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`);
+      log(
+        `stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`,
+      );
       return 130;
     }
     const testImages = prepareImages(data.test.images, config.binarize, config.seed);
     const { means } = await evaluateElbo(model, data.test, testImages);
     const pictures = await writePictures(out, model, data.test, testImages, means);
     means.dispose();
-    log(`wrote ${['metrics.json', 'model.safetensors', 'config.json', ...pictures].map((p) => join(out, p)).join(', ')}`);
+    log(
+      `wrote ${['metrics.json', 'model.safetensors', 'config.json', ...pictures].map((p) => join(out, p)).join(', ')}`,
+    );
     return 0;
   } catch (e) {
     (bar as Progress | null)?.stop();
     if (e instanceof TrainingDivergedError) {
-      const kept = existsSync(join(out, 'model.safetensors')) ? `the last good checkpoint is kept in ${out}` : 'no checkpoint had been written yet';
+      const kept = existsSync(join(out, 'model.safetensors'))
+        ? `the last good checkpoint is kept in ${out}`
+        : 'no checkpoint had been written yet';
       throw new Error(`${e.message}; ${kept}. Try a lower --lr or a KL --warmup.`);
     }
     throw e;
@@ -205,9 +250,18 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
  * time; prints the kernels slowest first with their share of the step, and the rest (JS
  * recording the ops, launches, submits, the loss readback). Trains nothing afterwards.
  */
-async function profileTraining(model: VAE, optimizer: Adam, split: Split, config: TrainConfig, log: (line: string) => void): Promise<number> {
+async function profileTraining(
+  model: VAE,
+  optimizer: Adam,
+  split: Split,
+  config: TrainConfig,
+  log: (line: string) => void,
+): Promise<number> {
   const backend = currentBackend();
-  if (backend.name !== 'webgpu') throw new UsageError('vae train --profile: profiles GPU kernels, so it needs the webgpu backend (--backend webgpu or auto with an adapter)');
+  if (backend.name !== 'webgpu')
+    throw new UsageError(
+      'vae train --profile: profiles GPU kernels, so it needs the webgpu backend (--backend webgpu or auto with an adapter)',
+    );
   const gpu = backend as WebGPUBackend;
   const list = [...batches(split, { batchSize: config.batchSize, shuffle: false })].slice(0, 8);
   let i = 0;
@@ -230,9 +284,16 @@ async function profileTraining(model: VAE, optimizer: Adam, split: Split, config
   const { profile, steps, stepMs } = await profileSteps(gpu, step, PROFILE_STEPS);
   const sorted = [...stepMs].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1]!;
-  const clock = profile.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel while profiling' : `CPU clock, each kernel replayed alone with a sync (~${profile.syncMs.toFixed(2)} ms of each is the sync)`;
-  log(`profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ${PROFILE_WARMUP} warm-up steps; ${clock}`);
-  log(`${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})\n`);
+  const clock =
+    profile.clock === 'timestamp'
+      ? 'GPU timestamp queries, one compute pass per kernel while profiling'
+      : `CPU clock, each kernel replayed alone with a sync (~${profile.syncMs.toFixed(2)} ms of each is the sync)`;
+  log(
+    `profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ${PROFILE_WARMUP} warm-up steps; ${clock}`,
+  );
+  log(
+    `${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})\n`,
+  );
   log(formatProfile(profile, { steps, stepMs: median }));
   return 0;
 }

@@ -50,7 +50,8 @@ export function batchCount(count: number, batchSize: number, dropLast = false): 
 /** Yields the batches of one epoch; every example appears once (or not at all if dropped). */
 export function* batches(split: Split, options: BatchOptions): Generator<Batch> {
   const { batchSize, dropLast = false } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
   const order = epochOrder(split.count, options);
   const n = batchCount(split.count, batchSize, dropLast);
   for (let k = 0; k < n; k++) {

@@ -2,7 +2,11 @@
 import type { Rng } from './rng.js';
 
 /** 1 where the intensity exceeds the threshold, else 0: the same every time. */
-export function binarizeStatic(images: Float32Array, threshold = 0.5, out = new Float32Array(images.length)): Float32Array {
+export function binarizeStatic(
+  images: Float32Array,
+  threshold = 0.5,
+  out = new Float32Array(images.length),
+): Float32Array {
   for (let i = 0; i < images.length; i++) out[i] = images[i]! > threshold ? 1 : 0;
   return out;
 }

@@ -5,7 +5,8 @@ import { idxTypeOf, type IdxData } from './idx-format.js';
 export function encodeIdx(dims: readonly number[], data: IdxData, options: { gzip?: boolean } = {}): Uint8Array {
   if (dims.length > 255) throw new Error(`encodeIdx: ${dims.length} dims, IDX allows at most 255`);
   const count = dims.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Error(`encodeIdx: dims [${dims.join(', ')}] hold ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new Error(`encodeIdx: dims [${dims.join(', ')}] hold ${count} values, data has ${data.length}`);
   const type = idxTypeOf(data);
   const dataStart = 4 + 4 * dims.length;
   const bytes = new Uint8Array(dataStart + count * type.bytes);

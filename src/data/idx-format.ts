@@ -17,12 +17,54 @@ export interface IdxType {
 }
 
 export const IDX_TYPES: readonly IdxType[] = [
-  { name: 'ubyte', code: 0x08, bytes: 1, create: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o), write: (v, o, x) => v.setUint8(o, x) },
-  { name: 'sbyte', code: 0x09, bytes: 1, create: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o), write: (v, o, x) => v.setInt8(o, x) },
-  { name: 'short', code: 0x0b, bytes: 2, create: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o), write: (v, o, x) => v.setInt16(o, x) },
-  { name: 'int', code: 0x0c, bytes: 4, create: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o), write: (v, o, x) => v.setInt32(o, x) },
-  { name: 'float', code: 0x0d, bytes: 4, create: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o), write: (v, o, x) => v.setFloat32(o, x) },
-  { name: 'double', code: 0x0e, bytes: 8, create: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o), write: (v, o, x) => v.setFloat64(o, x) },
+  {
+    name: 'ubyte',
+    code: 0x08,
+    bytes: 1,
+    create: (n) => new Uint8Array(n),
+    read: (v, o) => v.getUint8(o),
+    write: (v, o, x) => v.setUint8(o, x),
+  },
+  {
+    name: 'sbyte',
+    code: 0x09,
+    bytes: 1,
+    create: (n) => new Int8Array(n),
+    read: (v, o) => v.getInt8(o),
+    write: (v, o, x) => v.setInt8(o, x),
+  },
+  {
+    name: 'short',
+    code: 0x0b,
+    bytes: 2,
+    create: (n) => new Int16Array(n),
+    read: (v, o) => v.getInt16(o),
+    write: (v, o, x) => v.setInt16(o, x),
+  },
+  {
+    name: 'int',
+    code: 0x0c,
+    bytes: 4,
+    create: (n) => new Int32Array(n),
+    read: (v, o) => v.getInt32(o),
+    write: (v, o, x) => v.setInt32(o, x),
+  },
+  {
+    name: 'float',
+    code: 0x0d,
+    bytes: 4,
+    create: (n) => new Float32Array(n),
+    read: (v, o) => v.getFloat32(o),
+    write: (v, o, x) => v.setFloat32(o, x),
+  },
+  {
+    name: 'double',
+    code: 0x0e,
+    bytes: 8,
+    create: (n) => new Float64Array(n),
+    read: (v, o) => v.getFloat64(o),
+    write: (v, o, x) => v.setFloat64(o, x),
+  },
 ];
 
 export function idxTypeByCode(code: number): IdxType | undefined {

@@ -34,7 +34,9 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>'): IdxArray {
   }
   const type = idxTypeByCode(bytes[2]!);
   if (!type) {
-    throw new Error(`${name}: unsupported IDX type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`);
+    throw new Error(
+      `${name}: unsupported IDX type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`,
+    );
   }
   const ndims = bytes[3]!;
   const dataStart = 4 + 4 * ndims;
@@ -49,14 +51,19 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>'): IdxArray {
     dims.push(dim);
     count *= dim;
     // Checked as we go so the product stays an exact integer.
-    if (count > MAX_ELEMENTS) throw new Error(`${name}: dims [${dims.join(', ')}...] overflow: more than ${MAX_ELEMENTS} elements`);
+    if (count > MAX_ELEMENTS)
+      throw new Error(`${name}: dims [${dims.join(', ')}...] overflow: more than ${MAX_ELEMENTS} elements`);
   }
   const expected = dataStart + count * type.bytes;
   if (bytes.length < expected) {
-    throw new Error(`${name}: truncated data: dims [${dims.join(', ')}] of ${type.name} need ${expected} bytes, the file has ${bytes.length}`);
+    throw new Error(
+      `${name}: truncated data: dims [${dims.join(', ')}] of ${type.name} need ${expected} bytes, the file has ${bytes.length}`,
+    );
   }
   if (bytes.length > expected) {
-    throw new Error(`${name}: ${bytes.length - expected} bytes of trailing garbage after the data of dims [${dims.join(', ')}]`);
+    throw new Error(
+      `${name}: ${bytes.length - expected} bytes of trailing garbage after the data of dims [${dims.join(', ')}]`,
+    );
   }
   const data = type.create(count);
   if (type.bytes === 1) {

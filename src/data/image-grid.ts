@@ -31,10 +31,13 @@ export function renderImageGrid(images: Float32Array, options: ImageGridOptions)
   for (const [name, v] of Object.entries({ count, rows, cols, gridCols, scale })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`renderImageGrid: ${name} must be a positive integer, got ${v}`);
   }
-  if (!Number.isInteger(padding) || padding < 0) throw new Error(`renderImageGrid: padding must be a non-negative integer, got ${padding}`);
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new Error(`renderImageGrid: padding must be a non-negative integer, got ${padding}`);
   const pixels = rows * cols;
   if (images.length < count * pixels) {
-    throw new Error(`renderImageGrid: ${count} images of ${rows}×${cols} need ${count * pixels} values, got ${images.length}`);
+    throw new Error(
+      `renderImageGrid: ${count} images of ${rows}×${cols} need ${count * pixels} values, got ${images.length}`,
+    );
   }
   const gridRows = Math.ceil(count / gridCols);
   const cellW = cols * scale + padding;

@@ -75,7 +75,9 @@ export async function loadMnist(options: { dir?: string } = {}): Promise<MnistSe
     loadMnistSplit(file(MNIST_FILES.testImages), file(MNIST_FILES.testLabels)),
   ]);
   if (train.rows !== test.rows || train.cols !== test.cols) {
-    throw new Error(`${dir}: train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
+    throw new Error(
+      `${dir}: train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`,
+    );
   }
   return { train, test };
 }

@@ -14,11 +14,13 @@ function shapeTuple(shape: readonly number[]): string {
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`encodeNpy: bad shape [${shape.join(', ')}]`);
-  if (count !== data.length) throw new Error(`encodeNpy: shape [${shape.join(', ')}] holds ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new Error(`encodeNpy: shape [${shape.join(', ')}] holds ${count} values, data has ${data.length}`);
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeTuple(shape)}, }`;
   const headerLength = Math.ceil((PREAMBLE + dict.length + 1) / 64) * 64 - PREAMBLE;
-  if (headerLength > 0xffff) throw new Error(`encodeNpy: shape [${shape.join(', ')}] needs a header too long for format 1.0`);
-  const header = dict.padEnd(headerLength - 1, ' ') + '\n';
+  if (headerLength > 0xffff)
+    throw new Error(`encodeNpy: shape [${shape.join(', ')}] needs a header too long for format 1.0`);
+  const header = `${dict.padEnd(headerLength - 1, ' ')}\n`;
   const bytes = new Uint8Array(PREAMBLE + headerLength + 4 * count);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
@@ -42,7 +44,8 @@ export interface NpyArray {
 
 /** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0): the ones encodeNpy writes. */
 export function decodeNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('decodeNpy: not a .npy file (bad magic)');
+  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new Error('decodeNpy: not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   const lengthBytes = major === 1 ? 2 : 4;
@@ -56,11 +59,17 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   if (descr !== '<f4') throw new Error(`decodeNpy: unsupported dtype ${descr} (only '<f4')`);
   if (fortran !== 'False') throw new Error('decodeNpy: only C order (fortran_order False) is supported');
   if (shapeText === undefined) throw new Error(`decodeNpy: no shape in header ${header.trim()}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   if (bytes.length !== dataStart + 4 * count) {
-    throw new Error(`decodeNpy: shape [${shape.join(', ')}] needs ${4 * count} data bytes, file has ${bytes.length - dataStart}`);
+    throw new Error(
+      `decodeNpy: shape [${shape.join(', ')}] needs ${4 * count} data bytes, file has ${bytes.length - dataStart}`,
+    );
   }
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + 4 * i, true);

@@ -32,7 +32,8 @@ export function createRng(seed: number): Rng {
     return (t ^ (t >>> 14)) >>> 0;
   };
   const nextInt = (n: number): number => {
-    if (!(n >= 1 && n <= 2 ** 32) || !Number.isInteger(n)) throw new Error(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
+    if (!(n >= 1 && n <= 2 ** 32) || !Number.isInteger(n))
+      throw new Error(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
     // Reject the top partial block of 2^32 so every residue is equally likely.
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x = nextUint32();

@@ -4,8 +4,16 @@ import { createRaster, fillRect, writePng, type Raster, type Rgb } from './raste
 
 /** Ten distinct class colours (Matplotlib's tab10). */
 export const CLASS_COLORS: readonly Rgb[] = [
-  [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+  [227, 119, 194],
+  [127, 127, 127],
+  [188, 189, 34],
+  [23, 190, 207],
 ];
 const UNLABELLED: Rgb = [0, 0, 0];
 const WHITE: Rgb = [255, 255, 255];
@@ -24,13 +32,20 @@ const MARGIN = 8;
 export function renderScatter(points: Float32Array, labels: Int32Array, options: ScatterOptions = {}): Raster {
   const { size = 512, pointRadius = 1 } = options;
   const n = labels.length;
-  if (points.length !== 2 * n) throw new Error(`renderScatter: ${n} labels need ${2 * n} coordinates, got ${points.length}`);
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  if (points.length !== 2 * n)
+    throw new Error(`renderScatter: ${n} labels need ${2 * n} coordinates, got ${points.length}`);
+  let minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   for (let i = 0; i < n; i++) {
-    const x = points[2 * i]!, y = points[2 * i + 1]!;
+    const x = points[2 * i]!,
+      y = points[2 * i + 1]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
   }
   const legendWidth = LEGEND_SQUARE + 2 * MARGIN;
   const legendHeight = 2 * MARGIN + CLASS_COLORS.length * LEGEND_STEP;
@@ -39,7 +54,8 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
   // A zero span (one point, or all equal) maps to the middle of the plot.
   const toPixel = (v: number, min: number, max: number) => (max > min ? ((v - min) / (max - min)) * plot : plot / 2);
   for (let i = 0; i < n; i++) {
-    const x = points[2 * i]!, y = points[2 * i + 1]!;
+    const x = points[2 * i]!,
+      y = points[2 * i + 1]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const px = MARGIN + Math.round(toPixel(x, minX, maxX));
     const py = MARGIN + plot - Math.round(toPixel(y, minY, maxY)); // y grows upwards
@@ -53,6 +69,11 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
 }
 
 /** Renders the scatter plot and writes it as a PNG, atomically. */
-export async function writeScatterPng(path: string, points: Float32Array, labels: Int32Array, options: ScatterOptions = {}): Promise<void> {
+export async function writeScatterPng(
+  path: string,
+  points: Float32Array,
+  labels: Int32Array,
+  options: ScatterOptions = {},
+): Promise<void> {
   await writePng(path, renderScatter(points, labels, options));
 }

@@ -23,7 +23,7 @@ const propagatingMin = (x: number, y: number): number => (x < y || x !== x ? x :
 const bool = (b: boolean): number => (b ? 1 : 0);
 
 /** pow for a scalar exponent, defined for negative bases when p is an integer (as Math.pow). */
-const powScalar = (x: number, p: number): number => Math.pow(x, p);
+const powScalar = (x: number, p: number): number => x ** p;
 
 export const MAP_OPS = {
   // unary
@@ -35,7 +35,11 @@ export const MAP_OPS = {
   sqrt: { arity: 1, wgsl: 'sqrt(x)', cpu: (x) => Math.sqrt(x) },
   square: { arity: 1, wgsl: 'x * x', cpu: (x) => x * x },
   abs: { arity: 1, wgsl: 'abs(x)', cpu: (x) => Math.abs(x) },
-  sign: { arity: 1, wgsl: 'select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)', cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
+  sign: {
+    arity: 1,
+    wgsl: 'select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)',
+    cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  },
   relu: { arity: 1, wgsl: 'select(0.0, x, !(x <= 0.0))', cpu: (x) => (x <= 0 ? 0 : x) },
   sigmoid: { arity: 1, wgsl: 'sigmoid_(x)', cpu: sigmoid },
   tanh: { arity: 1, wgsl: 'tanh_(x)', cpu: (x) => Math.tanh(x) },

@@ -26,15 +26,29 @@ function mulHiLo(a: number, b: number): [number, number] {
 }
 
 /** Ten Philox rounds: four u32 words of random bits. */
-export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): [number, number, number, number] {
-  let x0 = c0 >>> 0, x1 = c1 >>> 0, x2 = c2 >>> 0, x3 = c3 >>> 0;
-  let key0 = k0 >>> 0, key1 = k1 >>> 0;
+export function philox4x32(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+): [number, number, number, number] {
+  let x0 = c0 >>> 0,
+    x1 = c1 >>> 0,
+    x2 = c2 >>> 0,
+    x3 = c3 >>> 0;
+  let key0 = k0 >>> 0,
+    key1 = k1 >>> 0;
   for (let round = 0; round < 10; round++) {
     const [hi0, lo0] = mulHiLo(M0, x0);
     const [hi1, lo1] = mulHiLo(M1, x2);
     const n0 = (hi1 ^ x1 ^ key0) >>> 0;
     const n2 = (hi0 ^ x3 ^ key1) >>> 0;
-    x0 = n0; x1 = lo1; x2 = n2; x3 = lo0;
+    x0 = n0;
+    x1 = lo1;
+    x2 = n2;
+    x3 = lo0;
     key0 = (key0 + W0) >>> 0;
     key1 = (key1 + W1) >>> 0;
   }

@@ -6,10 +6,20 @@ import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 
 export function uniform(shape: number[], bound: number, opts: CreateOptions = {}): Tensor {
-  return noGrad(() => tidy(() => rand(shape, opts).mul(2 * bound).sub(bound)));
+  return noGrad(() =>
+    tidy(() =>
+      rand(shape, opts)
+        .mul(2 * bound)
+        .sub(bound),
+    ),
+  );
 }
 
-export function linearInit(inFeatures: number, outFeatures: number, opts: CreateOptions = {}): { weight: Tensor; bias: Tensor } {
+export function linearInit(
+  inFeatures: number,
+  outFeatures: number,
+  opts: CreateOptions = {},
+): { weight: Tensor; bias: Tensor } {
   const bound = 1 / Math.sqrt(inFeatures);
   return { weight: uniform([outFeatures, inFeatures], bound, opts), bias: uniform([outFeatures], bound, opts) };
 }

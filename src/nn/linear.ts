@@ -22,7 +22,10 @@ export class Linear extends Module {
     opts: CreateOptions = {},
   ) {
     super();
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Linear: ${name} must be a positive integer, got ${v}`);
     }
     const { weight, bias } = linearInit(inFeatures, outFeatures, opts);

@@ -9,7 +9,12 @@ export class MLP extends Module {
   readonly layers: Linear[];
 
   /** sizes = [in, hidden..., out]. */
-  constructor(sizes: number[], activation: Activation = 'relu', outputActivation: Activation = 'none', opts: CreateOptions = {}) {
+  constructor(
+    sizes: number[],
+    activation: Activation = 'relu',
+    outputActivation: Activation = 'none',
+    opts: CreateOptions = {},
+  ) {
     super();
     if (sizes.length < 2) throw new Error(`MLP: needs at least an input and an output size, got [${sizes.join(',')}]`);
     this.layers = sizes.slice(1).map((out, i) => {

@@ -33,10 +33,12 @@ export abstract class Module {
       for (const c of m.children.values()) collect(c);
     };
     collect(this);
-    if (replacements.length !== slots.length) throw new Error(`withParameters: ${replacements.length} tensors for ${slots.length} parameters`);
+    if (replacements.length !== slots.length)
+      throw new Error(`withParameters: ${replacements.length} tensors for ${slots.length} parameters`);
     slots.forEach(([map, n, p], i) => {
       const r = replacements[i]!;
-      if (r.shape.join() !== p.shape.join()) throw new Error(`withParameters: '${n}' is ${p.describe()}, got ${r.describe()}`);
+      if (r.shape.join() !== p.shape.join())
+        throw new Error(`withParameters: '${n}' is ${p.describe()}, got ${r.describe()}`);
       map.set(n, r);
     });
     try {

@@ -9,7 +9,8 @@ import { keep, tidy } from '../tensor/tidy.js';
 export abstract class Optimizer {
   constructor(readonly params: readonly Tensor[]) {
     params.forEach((p, i) => {
-      if (!p.requiresGrad) throw new Error(`${this.constructor.name}: parameter ${i} ${p.describe()} does not require grad`);
+      if (!p.requiresGrad)
+        throw new Error(`${this.constructor.name}: parameter ${i} ${p.describe()} does not require grad`);
     });
   }
   abstract step(): void;
@@ -26,7 +27,8 @@ export abstract class Optimizer {
 }
 
 function checkHyper(owner: string, name: string, v: number, lo: number, hi = Infinity, hiOpen = false): void {
-  if (!(v >= lo && (hiOpen ? v < hi : v <= hi))) throw new Error(`${owner}: ${name} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${v}`);
+  if (!(v >= lo && (hiOpen ? v < hi : v <= hi)))
+    throw new Error(`${owner}: ${name} must be in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${v}`);
 }
 
 export interface SGDOptions {
@@ -124,8 +126,13 @@ export class Adam extends Optimizer {
   step(): void {
     this.t++;
     const desc = {
-      lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
-      bias1: 1 - this.beta1 ** this.t, bias2: 1 - this.beta2 ** this.t,
+      lr: this.lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      bias1: 1 - this.beta1 ** this.t,
+      bias2: 1 - this.beta2 ** this.t,
     };
     this.params.forEach((p, i) => {
       if (!p.grad) return;
@@ -146,9 +153,13 @@ export class Adam extends Optimizer {
   }
   loadState(tensors: Record<string, Tensor>, scalars: Record<string, number>): void {
     this.params.forEach((p, i) => {
-      for (const [key, into] of [['m', this.m], ['v', this.v]] as const) {
+      for (const [key, into] of [
+        ['m', this.m],
+        ['v', this.v],
+      ] as const) {
         const t = tensors[`${key}.${i}`];
-        if (!t || t.size !== p.size) throw new Error(`Adam.loadState: missing or mis-sized '${key}.${i}' for parameter ${p.describe()}`);
+        if (!t || t.size !== p.size)
+          throw new Error(`Adam.loadState: missing or mis-sized '${key}.${i}' for parameter ${p.describe()}`);
         into[i]!.dispose();
         into[i] = t;
       }

@@ -8,14 +8,22 @@ import type { Tensor } from '../tensor/tensor.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from './safetensors.js';
 
 /** Writes tensors (read back from any backend) to a safetensors file, atomically. */
-export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
+export async function saveSafetensors(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+): Promise<void> {
   const entries: Record<string, RawTensor> = {};
-  for (const [name, t] of Object.entries(tensors)) entries[name] = { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
+  for (const [name, t] of Object.entries(tensors))
+    entries[name] = { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
   await writeFileAtomic(path, encodeSafetensors(entries, metadata));
 }
 
 /** Reads a safetensors file into tensors on the given (or current) backend. */
-export async function loadSafetensors(path: string, opts: { backend?: Backend } = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+export async function loadSafetensors(
+  path: string,
+  opts: { backend?: Backend } = {},
+): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -24,6 +32,7 @@ export async function loadSafetensors(path: string, opts: { backend?: Backend } 
   }
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   const out: Record<string, Tensor> = {};
-  for (const [name, r] of Object.entries(tensors)) out[name] = tensor(r.data, r.shape, { dtype: r.dtype, backend: opts.backend });
+  for (const [name, r] of Object.entries(tensors))
+    out[name] = tensor(r.data, r.shape, { dtype: r.dtype, backend: opts.backend });
   return { tensors: out, metadata };
 }

@@ -16,7 +16,10 @@ export interface RawTensor {
   data: TypedArray;
 }
 
-export function encodeSafetensors(entries: Record<string, RawTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  entries: Record<string, RawTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
@@ -24,7 +27,8 @@ export function encodeSafetensors(entries: Record<string, RawTensor>, metadata: 
   for (const name of names) {
     const e = entries[name]!;
     const size = e.shape.reduce((a, b) => a * b, 1);
-    if (size !== e.data.length) throw new Error(`safetensors: '${name}' has ${e.data.length} values for shape [${e.shape.join(',')}]`);
+    if (size !== e.data.length)
+      throw new Error(`safetensors: '${name}' has ${e.data.length} values for shape [${e.shape.join(',')}]`);
     const bytes = size * BYTES[e.dtype];
     header[name] = { dtype: CODES[e.dtype], shape: e.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -46,7 +50,10 @@ export function encodeSafetensors(entries: Record<string, RawTensor>, metadata: 
   return out;
 }
 
-export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  file = '<buffer>',
+): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
   const fail = (why: string): never => {
     throw new Error(`${file}: not a valid safetensors file: ${why}`);
   };
@@ -71,16 +78,26 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): { tenso
     const dtype = DTYPES[String(e.dtype)];
     if (!dtype) fail(`'${name}' has unsupported dtype ${JSON.stringify(e.dtype)} (supported: F32, F64, I32)`);
     const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`'${name}' has an invalid shape`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      fail(`'${name}' has an invalid shape`);
     const offs = e.data_offsets;
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isInteger(o) && o >= 0)) fail(`'${name}' has invalid data_offsets`);
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isInteger(o) && o >= 0))
+      fail(`'${name}' has invalid data_offsets`);
     const [begin, end] = offs as [number, number];
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (end - begin !== size * BYTES[dtype!]) fail(`'${name}' spans ${end - begin} bytes but shape [${(shape as number[]).join(',')}] needs ${size * BYTES[dtype!]}`);
+    if (end - begin !== size * BYTES[dtype!])
+      fail(
+        `'${name}' spans ${end - begin} bytes but shape [${(shape as number[]).join(',')}] needs ${size * BYTES[dtype!]}`,
+      );
     if (end > dataLength) fail(`'${name}' ends at byte ${end} beyond the ${dataLength} data bytes (truncated file?)`);
     const copy = new Uint8Array(end - begin); // a copy, aligned for the typed array view
     copy.set(bytes.subarray(dataStart + begin, dataStart + end));
-    const data = dtype === 'float32' ? new Float32Array(copy.buffer) : dtype === 'float64' ? new Float64Array(copy.buffer) : new Int32Array(copy.buffer);
+    const data =
+      dtype === 'float32'
+        ? new Float32Array(copy.buffer)
+        : dtype === 'float64'
+          ? new Float64Array(copy.buffer)
+          : new Int32Array(copy.buffer);
     tensors[name] = { dtype: dtype!, shape: shape as number[], data };
     spans.push([begin, end, name]);
   }

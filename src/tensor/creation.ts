@@ -36,7 +36,9 @@ function flatten(data: NestedArray, shape: number[], depth: number, out: number[
     return;
   }
   if (!Array.isArray(data) || data.length !== shape[depth]) {
-    throw new Error(`tensor: ragged nested array (expected ${shape[depth]} elements at depth ${depth}, shape ${fmt(shape)})`);
+    throw new Error(
+      `tensor: ragged nested array (expected ${shape[depth]} elements at depth ${depth}, shape ${fmt(shape)})`,
+    );
   }
   for (const d of data) flatten(d, shape, depth + 1, out);
 }
@@ -44,7 +46,8 @@ function flatten(data: NestedArray, shape: number[], depth: number, out: number[
 function typedFor(dtype: DType, values: ArrayLike<number>): TypedArray {
   if (dtype === 'int32') {
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isInteger(values[i])) throw new Error(`tensor: int32 data must be integers, got ${values[i]} at index ${i}`);
+      if (!Number.isInteger(values[i]))
+        throw new Error(`tensor: int32 data must be integers, got ${values[i]} at index ${i}`);
     }
     return Int32Array.from(values);
   }
@@ -70,7 +73,9 @@ export function tensor(data: NestedArray | TypedArray | number[], shape?: number
   const finalShape = shape ?? inferred;
   checkShape('tensor', finalShape);
   if (sizeOf(finalShape) !== values.length) {
-    throw new Error(`tensor: ${values.length} values do not fill shape ${fmt(finalShape)} (${sizeOf(finalShape)} elements)`);
+    throw new Error(
+      `tensor: ${values.length} values do not fill shape ${fmt(finalShape)} (${sizeOf(finalShape)} elements)`,
+    );
   }
   const dtype = opts.dtype ?? (data instanceof Int32Array ? 'int32' : defaultFloatDType());
   const backend = opts.backend ?? currentBackend();
@@ -80,7 +85,8 @@ export function tensor(data: NestedArray | TypedArray | number[], shape?: number
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
   checkShape('full', shape);
   const dtype = opts.dtype ?? defaultFloatDType();
-  if (dtype === 'int32' && !Number.isInteger(value)) throw new Error(`full: int32 fill value must be an integer, got ${value}`);
+  if (dtype === 'int32' && !Number.isInteger(value))
+    throw new Error(`full: int32 fill value must be an integer, got ${value}`);
   const t = empty(opts.backend ?? currentBackend(), shape, dtype);
   if (t.size > 0) t.backend.fill(t.buf, value);
   return finish(t, opts);

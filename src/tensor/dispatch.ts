@@ -30,7 +30,9 @@ export function fromTypedArray(backend: Backend, data: TypedArray, shape: Shape,
 
 function checkDType(backend: Backend, dtype: DType): void {
   if (!backend.dtypes.includes(dtype)) {
-    throw new Error(`the ${backend.name} backend does not support ${dtype} (it has ${backend.dtypes.join(', ')}); ${dtype === 'float64' ? 'float64 is for the cpu backend (gradcheck)' : ''}`);
+    throw new Error(
+      `the ${backend.name} backend does not support ${dtype} (it has ${backend.dtypes.join(', ')}); ${dtype === 'float64' ? 'float64 is for the cpu backend (gradcheck)' : ''}`,
+    );
   }
 }
 
@@ -39,7 +41,9 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
   const b = tensors[0]!.backend;
   for (const t of tensors) {
     if (t.backend !== b) {
-      throw new Error(`${op}: inputs live on different backends (${tensors.map((x) => `${x.describe()} on ${x.backend.name}`).join(', ')}); move them with .to()`);
+      throw new Error(
+        `${op}: inputs live on different backends (${tensors.map((x) => `${x.describe()} on ${x.backend.name}`).join(', ')}); move them with .to()`,
+      );
     }
   }
   return b;
@@ -49,7 +53,8 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
 export function floatDType(op: string, tensors: readonly Tensor[]): DType {
   const dtype = tensors[0]!.dtype;
   for (const t of tensors) {
-    if (!isFloat(t.dtype)) throw new Error(`${op}: ${t.describe()} is int32 where a float tensor is needed (use .toFloat())`);
+    if (!isFloat(t.dtype))
+      throw new Error(`${op}: ${t.describe()} is int32 where a float tensor is needed (use .toFloat())`);
     if (t.dtype !== dtype) throw new Error(`${op}: mixed dtypes ${tensors.map((x) => x.dtype).join(' and ')}`);
   }
   return dtype;
@@ -69,12 +74,21 @@ export function runMap(name: string, op: MapOp, inputs: readonly Tensor[], opts:
   if (inputs.length !== MAP_OPS[op].arity) throw new Error(`internal: ${op} takes ${MAP_OPS[op].arity} inputs`);
   const backend = sameBackend(name, inputs);
   const dtype = opts.dtype ?? floatDType(name, inputs);
-  const shape = opts.shape ? broadcastShapes(name, opts.shape, ...inputs.map((t) => t.shape)) : broadcastShapes(name, ...inputs.map((t) => t.shape));
+  const shape = opts.shape
+    ? broadcastShapes(name, opts.shape, ...inputs.map((t) => t.shape))
+    : broadcastShapes(name, ...inputs.map((t) => t.shape));
   if (opts.shape && !shapesEqual(shape, opts.shape)) {
     throw new Error(`${name}: cannot broadcast ${inputs.map((t) => fmt(t.shape)).join(', ')} to ${fmt(opts.shape)}`);
   }
   const out = empty(backend, shape, dtype);
-  if (out.size > 0) backend.map(op, inputs.map((t) => ({ buf: t.buf, shape: t.shape })), out.buf, shape, opts.param);
+  if (out.size > 0)
+    backend.map(
+      op,
+      inputs.map((t) => ({ buf: t.buf, shape: t.shape })),
+      out.buf,
+      shape,
+      opts.param,
+    );
   return out;
 }
 
@@ -97,13 +111,23 @@ export function runReduce(op: ReduceOp, x: Tensor, axes: readonly number[]): Ten
   return out;
 }
 
-export function runMatmul(name: string, a: Tensor, b: Tensor, outShape: Shape, desc: MatmulDesc, bias?: Tensor): Tensor {
+export function runMatmul(
+  name: string,
+  a: Tensor,
+  b: Tensor,
+  outShape: Shape,
+  desc: MatmulDesc,
+  bias?: Tensor,
+): Tensor {
   const backend = sameBackend(name, bias ? [a, b, bias] : [a, b]);
   const dtype = floatDType(name, bias ? [a, b, bias] : [a, b]);
   const out = empty(backend, outShape, dtype);
   if (out.size === 0) return out;
   if (desc.k === 0) {
-    if (bias) throw new Error(`${name}: inner dimension is 0; a fused bias would be the whole result, which this path does not compute`);
+    if (bias)
+      throw new Error(
+        `${name}: inner dimension is 0; a fused bias would be the whole result, which this path does not compute`,
+      );
     backend.fill(out.buf, 0);
     return out;
   }

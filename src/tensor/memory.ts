@@ -12,7 +12,8 @@ export interface MemoryStats {
 
 export function memoryStats(): MemoryStats {
   const byBackend: Record<string, BackendUsage> = {};
-  let buffers = 0, bytes = 0;
+  let buffers = 0,
+    bytes = 0;
   for (const [name, u] of storageUsage()) {
     byBackend[name] = { ...u };
     buffers += u.buffers;

@@ -6,7 +6,8 @@ let stream = 0;
 
 /** Restarts the random stream from a seed (a non-negative integer below 2^53). */
 export function manualSeed(value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`manualSeed: seed must be a non-negative safe integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`manualSeed: seed must be a non-negative safe integer, got ${value}`);
   seed = [value >>> 0, Math.floor(value / 2 ** 32) >>> 0];
   stream = 0;
 }

@@ -14,7 +14,9 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
-        throw new Error(`${op}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast together (axis ${o}: ${out[o]} vs ${d})`);
+        throw new Error(
+          `${op}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast together (axis ${o}: ${out[o]} vs ${d})`,
+        );
       }
     }
   }
@@ -39,7 +41,8 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 
 export function checkShape(op: string, shape: Shape): void {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${fmt(shape)} (dimensions must be non-negative integers)`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new Error(`${op}: invalid shape ${fmt(shape)} (dimensions must be non-negative integers)`);
   }
 }
 

@@ -119,8 +119,12 @@ export class Tensor {
   }
   /** Marks a leaf as a parameter whose gradient backward() accumulates. */
   requireGrad(flag = true): this {
-    if (flag && this.dtype === 'int32') throw new Error(`requireGrad: ${this.describe()} is int32; only float tensors have gradients`);
-    if (this.node) throw new Error(`requireGrad: ${this.describe()} was computed by '${this.node.op}'; only leaves can be marked (use detach())`);
+    if (flag && this.dtype === 'int32')
+      throw new Error(`requireGrad: ${this.describe()} is int32; only float tensors have gradients`);
+    if (this.node)
+      throw new Error(
+        `requireGrad: ${this.describe()} was computed by '${this.node.op}'; only leaves can be marked (use detach())`,
+      );
     this.requiresGrad = flag;
     return this;
   }
@@ -162,52 +166,128 @@ export class Tensor {
   }
 
   // ---- elementwise (src/tensor/ops/elementwise.ts) ----
-  add(other: Tensor | Scalar): Tensor { return ew.add(this, other); }
-  sub(other: Tensor | Scalar): Tensor { return ew.sub(this, other); }
-  mul(other: Tensor | Scalar): Tensor { return ew.mul(this, other); }
-  div(other: Tensor | Scalar): Tensor { return ew.div(this, other); }
-  pow(exponent: Scalar): Tensor { return ew.pow(this, exponent); }
-  maximum(other: Tensor | Scalar): Tensor { return ew.maximum(this, other); }
-  minimum(other: Tensor | Scalar): Tensor { return ew.minimum(this, other); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  log1p(): Tensor { return ew.log1p(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  square(): Tensor { return ew.square(this); }
-  abs(): Tensor { return ew.abs(this); }
-  relu(): Tensor { return ew.relu(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  softplus(): Tensor { return ew.softplus(this); }
-  gt(other: Tensor | Scalar): Tensor { return ew.compare('gt', this, other); }
-  ge(other: Tensor | Scalar): Tensor { return ew.compare('ge', this, other); }
-  lt(other: Tensor | Scalar): Tensor { return ew.compare('lt', this, other); }
-  le(other: Tensor | Scalar): Tensor { return ew.compare('le', this, other); }
-  eq(other: Tensor | Scalar): Tensor { return ew.compare('eq', this, other); }
-  ne(other: Tensor | Scalar): Tensor { return ew.compare('ne', this, other); }
+  add(other: Tensor | Scalar): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: Tensor | Scalar): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: Tensor | Scalar): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: Tensor | Scalar): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: Scalar): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: Tensor | Scalar): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: Tensor | Scalar): Tensor {
+    return ew.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  softplus(): Tensor {
+    return ew.softplus(this);
+  }
+  gt(other: Tensor | Scalar): Tensor {
+    return ew.compare('gt', this, other);
+  }
+  ge(other: Tensor | Scalar): Tensor {
+    return ew.compare('ge', this, other);
+  }
+  lt(other: Tensor | Scalar): Tensor {
+    return ew.compare('lt', this, other);
+  }
+  le(other: Tensor | Scalar): Tensor {
+    return ew.compare('le', this, other);
+  }
+  eq(other: Tensor | Scalar): Tensor {
+    return ew.compare('eq', this, other);
+  }
+  ne(other: Tensor | Scalar): Tensor {
+    return ew.compare('ne', this, other);
+  }
   /** int32 -> float (default float dtype), or a float copy. */
-  toFloat(): Tensor { return ew.toFloat(this); }
+  toFloat(): Tensor {
+    return ew.toFloat(this);
+  }
 
   // ---- linear algebra and reductions ----
-  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
-  sum(axes?: number | number[], keepdims = false): Tensor { return red.sum(this, axes, keepdims); }
-  mean(axes?: number | number[], keepdims = false): Tensor { return red.mean(this, axes, keepdims); }
-  max(axes?: number | number[], keepdims = false): Tensor { return red.max(this, axes, keepdims); }
-  min(axes?: number | number[], keepdims = false): Tensor { return red.min(this, axes, keepdims); }
-  logsumexp(axes?: number | number[], keepdims = false): Tensor { return sm.logsumexp(this, axes, keepdims); }
-  softmax(axis = -1): Tensor { return sm.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return sm.logSoftmax(this, axis); }
+  matmul(other: Tensor): Tensor {
+    return mm.matmul(this, other);
+  }
+  sum(axes?: number | number[], keepdims = false): Tensor {
+    return red.sum(this, axes, keepdims);
+  }
+  mean(axes?: number | number[], keepdims = false): Tensor {
+    return red.mean(this, axes, keepdims);
+  }
+  max(axes?: number | number[], keepdims = false): Tensor {
+    return red.max(this, axes, keepdims);
+  }
+  min(axes?: number | number[], keepdims = false): Tensor {
+    return red.min(this, axes, keepdims);
+  }
+  logsumexp(axes?: number | number[], keepdims = false): Tensor {
+    return sm.logsumexp(this, axes, keepdims);
+  }
+  softmax(axis = -1): Tensor {
+    return sm.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return sm.logSoftmax(this, axis);
+  }
 
   // ---- shape ----
-  reshape(shape: number[]): Tensor { return views.reshape(this, shape); }
+  reshape(shape: number[]): Tensor {
+    return views.reshape(this, shape);
+  }
   /** Swaps two axes (by default the last two: the matrix transpose). */
-  transpose(axis0 = -2, axis1 = -1): Tensor { return views.transpose(this, axis0, axis1); }
-  permute(perm: number[]): Tensor { return views.permute(this, perm); }
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return views.transpose(this, axis0, axis1);
+  }
+  permute(perm: number[]): Tensor {
+    return views.permute(this, perm);
+  }
   /** Elements start..end-1 along axis (negative indices count from the end). */
-  slice(axis: number, start: number, end?: number): Tensor { return views.slice(this, axis, start, end); }
+  slice(axis: number, start: number, end?: number): Tensor {
+    return views.slice(this, axis, start, end);
+  }
   /** Broadcasts to a larger shape (NumPy rules), copying. */
-  expand(shape: number[]): Tensor { return views.expand(this, shape); }
+  expand(shape: number[]): Tensor {
+    return views.expand(this, shape);
+  }
 }
 
 export function isTensor(v: unknown): v is Tensor {

@@ -19,7 +19,17 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-export type TidyResult = Tensor | void | undefined | number | string | boolean | null | readonly unknown[] | { [key: string]: unknown };
+export type TidyResult =
+  | Tensor
+  // biome-ignore lint/suspicious/noConfusingVoidType: tidy(() => { ... }) returns void
+  | void
+  | undefined
+  | number
+  | string
+  | boolean
+  | null
+  | readonly unknown[]
+  | { [key: string]: unknown };
 
 /** The tensors in a returned value: a tensor, or arrays / plain objects of them. */
 function collect(value: unknown, into: Set<Tensor>, depth = 0): void {

@@ -22,7 +22,11 @@ export interface SavedRun {
   train?: TrainConfig;
 }
 
-export async function saveCheckpoint(dir: string, model: VAE, extra: { optimizer?: Adam; train?: TrainConfig; progress?: TrainProgress } = {}): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  model: VAE,
+  extra: { optimizer?: Adam; train?: TrainConfig; progress?: TrainProgress } = {},
+): Promise<void> {
   const tag = `${extra.progress?.epoch ?? 0}:${extra.progress?.step ?? 0}:${Date.now()}`;
   if (extra.optimizer && extra.progress) {
     await saveSafetensors(join(dir, 'optimizer.safetensors'), extra.optimizer.stateTensors(), {
@@ -34,9 +38,16 @@ export async function saveCheckpoint(dir: string, model: VAE, extra: { optimizer
     });
   }
   const params = Object.fromEntries(model.namedParameters()) as Record<string, Tensor>;
-  await saveSafetensors(join(dir, 'model.safetensors'), params, { format: FORMAT, tag, config: JSON.stringify(model.config) });
+  await saveSafetensors(join(dir, 'model.safetensors'), params, {
+    format: FORMAT,
+    tag,
+    config: JSON.stringify(model.config),
+  });
   const saved: SavedRun = { model: { ...model.config }, ...(extra.train ? { train: extra.train } : {}) };
-  await writeFileAtomic(join(dir, 'config.json'), Buffer.from(JSON.stringify({ format: FORMAT, ...saved }, null, 2) + '\n'));
+  await writeFileAtomic(
+    join(dir, 'config.json'),
+    Buffer.from(`${JSON.stringify({ format: FORMAT, ...saved }, null, 2)}\n`),
+  );
 }
 
 async function readConfig(dir: string): Promise<SavedRun> {
@@ -45,7 +56,9 @@ async function readConfig(dir: string): Promise<SavedRun> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`checkpoint ${dir}: cannot read config.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(
+      `checkpoint ${dir}: cannot read config.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   let parsed: SavedRun & { format?: string };
   try {
@@ -53,7 +66,8 @@ async function readConfig(dir: string): Promise<SavedRun> {
   } catch (e) {
     throw new Error(`checkpoint ${dir}: config.json is not valid JSON (${(e as Error).message})`);
   }
-  if (parsed.format !== FORMAT || !parsed.model) throw new Error(`checkpoint ${dir}: config.json is not a ${FORMAT} checkpoint config`);
+  if (parsed.format !== FORMAT || !parsed.model)
+    throw new Error(`checkpoint ${dir}: config.json is not a ${FORMAT} checkpoint config`);
   return parsed;
 }
 
@@ -71,12 +85,15 @@ export async function loadCheckpoint(dir: string): Promise<{ model: VAE; saved: 
     const expected = model.namedParameters();
     const names = new Set(expected.map(([n]) => n));
     const extra = Object.keys(tensors).filter((n) => !names.has(n));
-    if (extra.length) throw new Error(`model.safetensors has tensors the config does not describe: ${extra.join(', ')}`);
+    if (extra.length)
+      throw new Error(`model.safetensors has tensors the config does not describe: ${extra.join(', ')}`);
     const replacements = expected.map(([name, p]) => {
       const t = tensors[name];
       if (!t) throw new Error(`model.safetensors lacks '${name}' (config.json does not match the weights)`);
       if (t.shape.join() !== p.shape.join() || t.dtype !== p.dtype) {
-        throw new Error(`'${name}' is ${t.dtype}${fmt(t.shape)} in model.safetensors but the config expects ${p.dtype}${fmt(p.shape)}`);
+        throw new Error(
+          `'${name}' is ${t.dtype}${fmt(t.shape)} in model.safetensors but the config expects ${p.dtype}${fmt(p.shape)}`,
+        );
       }
       return t;
     });
@@ -95,7 +112,9 @@ export async function loadTrainingState(dir: string, optimizer: Adam, modelTag: 
   const { tensors, metadata } = await loadSafetensors(join(dir, 'optimizer.safetensors'));
   if (metadata.tag !== modelTag) {
     for (const t of Object.values(tensors)) t.dispose();
-    throw new Error(`checkpoint ${dir}: optimizer.safetensors (tag ${metadata.tag}) does not belong to model.safetensors (tag ${modelTag}); cannot resume`);
+    throw new Error(
+      `checkpoint ${dir}: optimizer.safetensors (tag ${metadata.tag}) does not belong to model.safetensors (tag ${modelTag}); cannot resume`,
+    );
   }
   optimizer.loadState(tensors, JSON.parse(metadata.scalars ?? '{}') as Record<string, number>);
   setRandomState(JSON.parse(metadata.random ?? 'null') ?? randomState());

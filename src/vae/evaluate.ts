@@ -17,8 +17,14 @@ import type { VAE } from './vae.js';
  * The k-sample importance-weighted estimate of log p(x) for each row of x (shape [batch]).
  * Samples are drawn in chunks of `chunk` so memory stays bounded for large k.
  */
-export function importanceWeightedLogLikelihood(model: VAE, x: Tensor, k: number, opts: { y?: Tensor; chunk?: number } = {}): Tensor {
-  if (!Number.isInteger(k) || k <= 0) throw new Error(`importanceWeightedLogLikelihood: k must be a positive integer, got ${k}`);
+export function importanceWeightedLogLikelihood(
+  model: VAE,
+  x: Tensor,
+  k: number,
+  opts: { y?: Tensor; chunk?: number } = {},
+): Tensor {
+  if (!Number.isInteger(k) || k <= 0)
+    throw new Error(`importanceWeightedLogLikelihood: k must be a positive integer, got ${k}`);
   const chunk = Math.max(1, Math.min(k, opts.chunk ?? Math.max(1, Math.floor(8192 / x.shape[0]!))));
   const [batch, latent] = [x.shape[0]!, model.config.latent];
   return noGrad(() =>
@@ -29,18 +35,25 @@ export function importanceWeightedLogLikelihood(model: VAE, x: Tensor, k: number
       for (let done = 0; done < k; done += chunk) {
         const kc = Math.min(chunk, k - done);
         pieces.push(
-          keep(tidy(() => {
-            // z: [kc, batch, latent], each row a draw from its own posterior
-            const eps = randn([kc, batch, latent], { backend: x.backend, dtype: x.dtype });
-            const z = q.mu.add(q.logvar.mul(0.5).exp().mul(eps));
-            const flatZ = z.reshape([kc * batch, latent]);
-            const labels = opts.y ? concat(Array.from({ length: kc }, () => opts.y!), 0) : undefined;
-            const raw = model.decodeRaw(flatZ, labels).reshape([kc, batch, -1]);
-            const logPxz = model.reconstructionNLL(raw, x).neg(); // x broadcasts over the kc axis
-            const logPz = prior ? logNormalDensity(z, prior.mu, prior.logvar) : logStandardNormalDensity(z);
-            const logQz = logNormalDensity(z, q.mu, q.logvar);
-            return logPxz.add(logPz).sub(logQz); // [kc, batch]
-          })),
+          keep(
+            tidy(() => {
+              // z: [kc, batch, latent], each row a draw from its own posterior
+              const eps = randn([kc, batch, latent], { backend: x.backend, dtype: x.dtype });
+              const z = q.mu.add(q.logvar.mul(0.5).exp().mul(eps));
+              const flatZ = z.reshape([kc * batch, latent]);
+              const labels = opts.y
+                ? concat(
+                    Array.from({ length: kc }, () => opts.y!),
+                    0,
+                  )
+                : undefined;
+              const raw = model.decodeRaw(flatZ, labels).reshape([kc, batch, -1]);
+              const logPxz = model.reconstructionNLL(raw, x).neg(); // x broadcasts over the kc axis
+              const logPz = prior ? logNormalDensity(z, prior.mu, prior.logvar) : logStandardNormalDensity(z);
+              const logQz = logNormalDensity(z, q.mu, q.logvar);
+              return logPxz.add(logPz).sub(logQz); // [kc, batch]
+            }),
+          ),
         );
       }
       const all = pieces.length === 1 ? pieces[0]! : concat(pieces, 0);

@@ -18,7 +18,12 @@ export function negLogLikelihood(kind: Likelihood, out: Tensor, x: Tensor, logVa
     return nll;
   }
   const sq = x.sub(out).square();
-  if (typeof logVariance === 'number') return sq.mul(Math.exp(-logVariance)).add(logVariance + LOG_2PI).sum(-1).mul(0.5);
+  if (typeof logVariance === 'number')
+    return sq
+      .mul(Math.exp(-logVariance))
+      .add(logVariance + LOG_2PI)
+      .sum(-1)
+      .mul(0.5);
   return sq.div(logVariance.exp()).add(logVariance).add(LOG_2PI).sum(-1).mul(0.5);
 }
 

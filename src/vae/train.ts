@@ -6,7 +6,7 @@ import { batches, batchCount, type Batch } from '../data/batches.js';
 import { binarizeDynamic, binarizeStatic } from '../data/binarize.js';
 import { createRng, mixSeed } from '../data/rng.js';
 import type { Split } from '../data/split.js';
-import { Adam } from '../nn/optim.js';
+import type { Adam } from '../nn/optim.js';
 import { tensor } from '../tensor/creation.js';
 import { concat } from '../tensor/ops/views.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -66,7 +66,9 @@ export class TrainingDivergedError extends Error {
     readonly step: number,
     terms: Terms,
   ) {
-    super(`training diverged: the loss became ${terms.loss} at epoch ${epoch}, step ${step} (recon ${terms.recon}, KL ${terms.kl})`);
+    super(
+      `training diverged: the loss became ${terms.loss} at epoch ${epoch}, step ${step} (recon ${terms.recon}, KL ${terms.kl})`,
+    );
   }
 }
 
@@ -79,7 +81,10 @@ export function checkTrainConfig(c: TrainConfig): void {
   need(Number.isFinite(c.lr) && c.lr > 0, `learning rate must be positive, got ${c.lr}`);
   need(Number.isFinite(c.beta) && c.beta >= 0, `beta must be >= 0, got ${c.beta}`);
   need(Number.isFinite(c.warmupEpochs) && c.warmupEpochs >= 0, `warm-up epochs must be >= 0, got ${c.warmupEpochs}`);
-  need(['none', 'static', 'dynamic'].includes(c.binarize), `binarize must be none, static or dynamic, got ${c.binarize}`);
+  need(
+    ['none', 'static', 'dynamic'].includes(c.binarize),
+    `binarize must be none, static or dynamic, got ${c.binarize}`,
+  );
 }
 
 /** The images a model sees for a split: grayscale, thresholded, or (test) one fixed Bernoulli draw. */
@@ -101,7 +106,12 @@ function batchTensors(model: VAE, b: Batch): { x: Tensor; y?: Tensor } {
 }
 
 /** Test-set negative ELBO terms (one z sample per image) and the posterior means, in nats per example. */
-export async function evaluateElbo(model: VAE, split: Split, images: Float32Array, batchSize = 1000): Promise<{ terms: Terms; means: Tensor }> {
+export async function evaluateElbo(
+  model: VAE,
+  split: Split,
+  images: Float32Array,
+  batchSize = 1000,
+): Promise<{ terms: Terms; means: Tensor }> {
   const view: Split = { ...split, images };
   const sums: Tensor[] = [];
   const means: Tensor[] = [];
@@ -136,13 +146,20 @@ export interface TrainRun {
   readEvery?: number;
 }
 
-export async function train(run: TrainRun, callbacks: TrainCallbacks = {}): Promise<{ progress: TrainProgress; stopped: boolean }> {
+export async function train(
+  run: TrainRun,
+  callbacks: TrainCallbacks = {},
+): Promise<{ progress: TrainProgress; stopped: boolean }> {
   const { model, optimizer, config } = run;
   checkTrainConfig(config);
   const readEvery = run.readEvery ?? 25;
   const progress: TrainProgress = run.progress ? structuredClone(run.progress) : { epoch: 0, step: 0, metrics: [] };
   const steps = batchCount(run.train.count, config.batchSize);
-  const testImages = prepareImages(run.test.images, config.binarize === 'dynamic' ? 'dynamic' : config.binarize, config.seed);
+  const testImages = prepareImages(
+    run.test.images,
+    config.binarize === 'dynamic' ? 'dynamic' : config.binarize,
+    config.seed,
+  );
   const staticTrain = config.binarize === 'static' ? binarizeStatic(run.train.images) : run.train.images;
   model.train();
 
@@ -154,7 +171,10 @@ export async function train(run: TrainRun, callbacks: TrainCallbacks = {}): Prom
     const sums = { loss: 0, recon: 0, kl: 0, n: 0 };
     const drain = async () => {
       if (!pending.length) return;
-      const values = await concat(pending.map((p) => p.terms), 0).data();
+      const values = await concat(
+        pending.map((p) => p.terms),
+        0,
+      ).data();
       pending.forEach((p, i) => {
         const terms = { loss: values[3 * i]!, recon: values[3 * i + 1]!, kl: values[3 * i + 2]! };
         if (!Number.isFinite(terms.loss)) {

@@ -56,9 +56,11 @@ function checkConfig(c: VAEConfig): void {
   positiveInt('inputDim', c.inputDim);
   positiveInt('latent', c.latent);
   c.hidden.forEach((h, i) => positiveInt(`hidden[${i}]`, h));
-  if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian') throw new Error(`VAE: likelihood must be bernoulli or gaussian, got ${String(c.likelihood)}`);
+  if (c.likelihood !== 'bernoulli' && c.likelihood !== 'gaussian')
+    throw new Error(`VAE: likelihood must be bernoulli or gaussian, got ${String(c.likelihood)}`);
   if (c.classes !== undefined && c.classes !== 0) positiveInt('classes', c.classes);
-  if (c.prior === 'learned' && !c.classes) throw new Error('VAE: a learned prior P(z|y) needs a conditional model (classes > 0)');
+  if (c.prior === 'learned' && !c.classes)
+    throw new Error('VAE: a learned prior P(z|y) needs a conditional model (classes > 0)');
 }
 
 export class VAE extends Module {
@@ -78,10 +80,15 @@ export class VAE extends Module {
     const { inputDim, hidden, latent } = config;
     const cond = config.classes ?? 0;
     const last = hidden.length ? hidden[hidden.length - 1]! : inputDim + cond;
-    this.encoderBody = hidden.length ? this.registerModule('encoder', new MLP([inputDim + cond, ...hidden], 'relu', 'relu')) : null;
+    this.encoderBody = hidden.length
+      ? this.registerModule('encoder', new MLP([inputDim + cond, ...hidden], 'relu', 'relu'))
+      : null;
     this.muHead = this.registerModule('encoderMu', new Linear(last, latent));
     this.logvarHead = this.registerModule('encoderLogvar', new Linear(last, latent));
-    this.decoder = this.registerModule('decoder', new MLP([latent + cond, ...[...hidden].reverse(), inputDim], 'relu', 'none'));
+    this.decoder = this.registerModule(
+      'decoder',
+      new MLP([latent + cond, ...[...hidden].reverse(), inputDim], 'relu', 'none'),
+    );
     if (config.prior === 'learned') {
       this.priorMu = this.registerModule('priorMu', new Linear(cond, latent));
       this.priorLogvar = this.registerModule('priorLogvar', new Linear(cond, latent));
@@ -157,7 +164,9 @@ export class VAE extends Module {
 
   /** -log P(x|z) per example, from the decoder's raw output. */
   reconstructionNLL(raw: Tensor, x: Tensor): Tensor {
-    const logVar = this.learnedLogVariance ? this.parameter('decoderLogVariance') : (this.config.fixedLogVariance ?? Math.log(0.01));
+    const logVar = this.learnedLogVariance
+      ? this.parameter('decoderLogVariance')
+      : (this.config.fixedLogVariance ?? Math.log(0.01));
     return negLogLikelihood(this.config.likelihood, raw, x, logVar);
   }
 
@@ -224,14 +233,24 @@ export class VAE extends Module {
    * ([1, inputDim] each): steps images, a's reconstruction first and b's last.
    */
   interpolate(a: Tensor, b: Tensor, steps: number, y?: Tensor): Tensor {
-    if (!Number.isInteger(steps) || steps < 2) throw new Error(`VAE.interpolate: steps must be an integer >= 2, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 2)
+      throw new Error(`VAE.interpolate: steps must be an integer >= 2, got ${steps}`);
     const both = concat([a, b], 0);
     const yy = y ? concat([y, y], 0) : undefined;
     const { mu, logvar } = this.encode(both, yy);
     const [ma, mb] = [mu.slice(0, 0, 1), mu.slice(0, 1, 2)];
-    const t = tensor(Array.from({ length: steps }, (_, i) => [i / (steps - 1)]), undefined, this.like());
+    const t = tensor(
+      Array.from({ length: steps }, (_, i) => [i / (steps - 1)]),
+      undefined,
+      this.like(),
+    );
     const path = ma.add(mb.sub(ma).mul(t)); // (1 - t) a + t b
-    const labels = y ? concat(Array.from({ length: steps }, () => y), 0) : undefined;
+    const labels = y
+      ? concat(
+          Array.from({ length: steps }, () => y),
+          0,
+        )
+      : undefined;
     const img = this.decode(path, labels);
     for (const x of [both, yy, mu, logvar, ma, mb, t, path, labels]) x?.dispose();
     return img;

@@ -59,11 +59,13 @@ describe('memory', () => {
     const b = zeros([4]).requireGrad();
     const x = randn([16, 8]);
     // one step first, so .grad exists before the measured ones
-    const step = () => tidy(() => {
-      w.zeroGrad(); b.zeroGrad();
-      const loss = x.matmul(w).add(b).relu().square().mean().add(x.softmax(1).logsumexp(1).sum());
-      loss.backward();
-    });
+    const step = () =>
+      tidy(() => {
+        w.zeroGrad();
+        b.zeroGrad();
+        const loss = x.matmul(w).add(b).relu().square().mean().add(x.softmax(1).logsumexp(1).sum());
+        loss.backward();
+      });
     step();
     const before = memoryStats();
     for (let i = 0; i < 5; i++) step();
@@ -73,7 +75,9 @@ describe('memory', () => {
   it('disposing every output of an unused graph frees its saved tensors', () => {
     const w = randn([4, 4]).requireGrad();
     const before = memoryStats();
-    tidy(() => { w.matmul(w).exp().sum(); }); // a graph nobody calls backward on
+    tidy(() => {
+      w.matmul(w).exp().sum();
+    }); // a graph nobody calls backward on
     expect(memoryStats()).toEqual(before);
   });
 
@@ -86,7 +90,12 @@ describe('memory', () => {
 
   it('tidy disposes what it created when fn throws', () => {
     const before = memoryStats();
-    expect(() => tidy(() => { randn([3]); throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      tidy(() => {
+        randn([3]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(memoryStats()).toEqual(before);
   });
 });

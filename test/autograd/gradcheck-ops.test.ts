@@ -3,16 +3,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  binaryCrossEntropyWithLogits, concat, gradcheck, linear, manualSeed, rand, randn, tensor, where, type Tensor,
+  binaryCrossEntropyWithLogits,
+  concat,
+  gradcheck,
+  linear,
+  manualSeed,
+  rand,
+  randn,
+  tensor,
+  where,
+  type Tensor,
 } from '../../src/index.js';
 import { broadcastPairArb, shapeArb } from '../helpers/shapes.js';
 
 const seedArb = fc.integer({ min: 0, max: 1e6 });
 const positive = (shape: number[]) => rand(shape).mul(2).add(0.2);
 /** Normal draws kept away from 0, where relu/abs/sign have their kink. */
-const awayFromZero = (shape: number[]) => { const x = randn(shape); return x.add(x.gt(0).mul(0.1).sub(0.05)); };
+const awayFromZero = (shape: number[]) => {
+  const x = randn(shape);
+  return x.add(x.gt(0).mul(0.1).sub(0.05));
+};
 
-interface UnaryCase { name: string; make: (shape: number[]) => Tensor; fn: (x: Tensor) => Tensor }
+interface UnaryCase {
+  name: string;
+  make: (shape: number[]) => Tensor;
+  fn: (x: Tensor) => Tensor;
+}
 const unary: UnaryCase[] = [
   { name: 'neg', make: randn, fn: (x) => x.neg() },
   { name: 'exp', make: randn, fn: (x) => x.exp() },
@@ -42,19 +58,26 @@ const unary: UnaryCase[] = [
 
 /** Reduces any output to a scalar with random weights, so every output element matters. */
 function weightedSum(y: Tensor): Tensor {
-  const w = tensor(Array.from({ length: y.size }, (_, i) => Math.cos(1.7 * i + 0.3)), [...y.shape]);
+  const w = tensor(
+    Array.from({ length: y.size }, (_, i) => Math.cos(1.7 * i + 0.3)),
+    [...y.shape],
+  );
   return y.mul(w).sum();
 }
 
-const check = (fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]) => gradcheck((...xs) => weightedSum(fn(...xs)), inputs);
+const check = (fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]) =>
+  gradcheck((...xs) => weightedSum(fn(...xs)), inputs);
 
 describe('gradcheck: unary ops', () => {
   for (const c of unary) {
     it(c.name, async () => {
-      await fc.assert(fc.asyncProperty(shapeArb(3, 3), seedArb, async (shape, seed) => {
-        manualSeed(seed);
-        await check(c.fn, [c.make(shape)]);
-      }), { numRuns: 8 });
+      await fc.assert(
+        fc.asyncProperty(shapeArb(3, 3), seedArb, async (shape, seed) => {
+          manualSeed(seed);
+          await check(c.fn, [c.make(shape)]);
+        }),
+        { numRuns: 8 },
+      );
     });
   }
 });
@@ -67,23 +90,32 @@ const binary: [string, (a: Tensor, b: Tensor) => Tensor, (s: number[]) => Tensor
   ['maximum', (a, b) => a.maximum(b), randn],
   ['minimum', (a, b) => a.minimum(b), randn],
   ['where', (a, b) => where(a.gt(b), a.mul(2), b.square()), randn],
-  ['binaryCrossEntropyWithLogits', (a, b) => binaryCrossEntropyWithLogits(a, b.sigmoid(), { reduction: 'none' }), randn],
+  [
+    'binaryCrossEntropyWithLogits',
+    (a, b) => binaryCrossEntropyWithLogits(a, b.sigmoid(), { reduction: 'none' }),
+    randn,
+  ],
 ];
 
 describe('gradcheck: binary ops with broadcasting', () => {
   for (const [name, fn, make] of binary) {
     it(name, async () => {
-      await fc.assert(fc.asyncProperty(broadcastPairArb(3, 3), seedArb, async ([sa, sb], seed) => {
-        manualSeed(seed);
-        await check(fn, [randn(sa), make(sb)]);
-      }), { numRuns: 8 });
+      await fc.assert(
+        fc.asyncProperty(broadcastPairArb(3, 3), seedArb, async ([sa, sb], seed) => {
+          manualSeed(seed);
+          await check(fn, [randn(sa), make(sb)]);
+        }),
+        { numRuns: 8 },
+      );
     });
   }
 });
 
-const axesArb = fc.tuple(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), fc.boolean()).chain(([shape, keep]) =>
-  fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()], { minLength: 1 }), fc.constant(keep)),
-);
+const axesArb = fc
+  .tuple(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), fc.boolean())
+  .chain(([shape, keep]) =>
+    fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()], { minLength: 1 }), fc.constant(keep)),
+  );
 
 describe('gradcheck: reductions over axes', () => {
   const reductions: [string, (x: Tensor, axes: number[], keep: boolean) => Tensor][] = [
@@ -95,32 +127,54 @@ describe('gradcheck: reductions over axes', () => {
   ];
   for (const [name, fn] of reductions) {
     it(name, async () => {
-      await fc.assert(fc.asyncProperty(axesArb, seedArb, async ([shape, axes, keep], seed) => {
-        manualSeed(seed);
-        await check((x) => fn(x, axes, keep), [randn(shape)]);
-      }), { numRuns: 8 });
+      await fc.assert(
+        fc.asyncProperty(axesArb, seedArb, async ([shape, axes, keep], seed) => {
+          manualSeed(seed);
+          await check((x) => fn(x, axes, keep), [randn(shape)]);
+        }),
+        { numRuns: 8 },
+      );
     });
   }
   it('softmax and logSoftmax along any axis', async () => {
-    await fc.assert(fc.asyncProperty(shapeArb(3, 3).filter((s) => s.length > 0), seedArb, async (shape, seed) => {
-      manualSeed(seed);
-      const axis = seed % shape.length;
-      await check((x) => x.softmax(axis), [randn(shape)]);
-      await check((x) => x.logSoftmax(axis), [randn(shape)]);
-    }), { numRuns: 8 });
+    await fc.assert(
+      fc.asyncProperty(
+        shapeArb(3, 3).filter((s) => s.length > 0),
+        seedArb,
+        async (shape, seed) => {
+          manualSeed(seed);
+          const axis = seed % shape.length;
+          await check((x) => x.softmax(axis), [randn(shape)]);
+          await check((x) => x.logSoftmax(axis), [randn(shape)]);
+        },
+      ),
+      { numRuns: 8 },
+    );
   });
 });
 
 describe('gradcheck: matmul and linear', () => {
   const dim = fc.integer({ min: 1, max: 4 });
   it('2-D matmul', async () => {
-    await fc.assert(fc.asyncProperty(dim, dim, dim, seedArb, async (m, k, n, seed) => {
-      manualSeed(seed);
-      await check((a, b) => a.matmul(b), [randn([m, k]), randn([k, n])]);
-    }), { numRuns: 8 });
+    await fc.assert(
+      fc.asyncProperty(dim, dim, dim, seedArb, async (m, k, n, seed) => {
+        manualSeed(seed);
+        await check((a, b) => a.matmul(b), [randn([m, k]), randn([k, n])]);
+      }),
+      { numRuns: 8 },
+    );
   });
   it('batched matmul with broadcast batch dims', async () => {
-    const batchPairs: [number[], number[]][] = [[[2], [2]], [[3], []], [[], [2]], [[2, 1], [1, 3]], [[1], [2]]];
+    const batchPairs: [number[], number[]][] = [
+      [[2], [2]],
+      [[3], []],
+      [[], [2]],
+      [
+        [2, 1],
+        [1, 3],
+      ],
+      [[1], [2]],
+    ];
     for (const [ba, bb] of batchPairs) {
       manualSeed(ba.length * 7 + bb.length);
       await check((a, b) => a.matmul(b), [randn([...ba, 2, 3]), randn([...bb, 3, 2])]);
@@ -128,7 +182,10 @@ describe('gradcheck: matmul and linear', () => {
   });
   it('fused linear with each activation, 2-D and 3-D inputs', async () => {
     for (const act of ['none', 'relu', 'sigmoid', 'tanh'] as const) {
-      for (const xShape of [[3, 4], [2, 2, 4]]) {
+      for (const xShape of [
+        [3, 4],
+        [2, 2, 4],
+      ]) {
         manualSeed(3);
         const x = act === 'relu' ? awayFromZero(xShape) : randn(xShape);
         await check((x, w, b) => linear(x, w, b, act), [x, randn([5, 4]).mul(0.5), randn([5]).mul(0.5)]);
@@ -156,15 +213,21 @@ describe('gradcheck catches mistakes', () => {
     // y = x^2 with a wrong backward: dx = dy * x (should be 2 x dy)
     const wrongSquare = (x: Tensor) => record(x.detach().square(), 'wrongSquare', [x], [x], (dy, [x]) => [dy.mul(x!)]);
     manualSeed(1);
-    await expect(gradcheck((x) => wrongSquare(x).sum(), [randn([2, 3])])).rejects.toThrow(/gradcheck: input 0 \(shape \[2,3\]\) element \[\d,\d\]: analytic gradient .* but numeric/);
+    await expect(gradcheck((x) => wrongSquare(x).sum(), [randn([2, 3])])).rejects.toThrow(
+      /gradcheck: input 0 \(shape \[2,3\]\) element \[\d,\d\]: analytic gradient .* but numeric/,
+    );
   });
   it('rejects non-finite inputs and non-scalar outputs', async () => {
-    await expect(gradcheck((x) => x.sum(), [tensor([1, NaN])])).rejects.toThrow(/input 0 .* non-finite value NaN at \[1\]/);
+    await expect(gradcheck((x) => x.sum(), [tensor([1, NaN])])).rejects.toThrow(
+      /input 0 .* non-finite value NaN at \[1\]/,
+    );
     await expect(gradcheck((x) => x.exp(), [tensor([1, 2])])).rejects.toThrow(/must return a scalar/);
   });
   it('explains a tensor captured from outside fn', async () => {
     const outside = randn([2, 2]);
-    await expect(gradcheck((x) => x.matmul(outside).sum(), [randn([2, 2])])).rejects.toThrow(/fn reads a tensor that is not one of its inputs .*pass every tensor fn uses as an input/);
+    await expect(gradcheck((x) => x.matmul(outside).sum(), [randn([2, 2])])).rejects.toThrow(
+      /fn reads a tensor that is not one of its inputs .*pass every tensor fn uses as an input/,
+    );
   });
   it('reports the max errors per input', async () => {
     manualSeed(2);

@@ -48,7 +48,12 @@ if (!haveChromium) {
 
 /** Serves web/ read-only on 127.0.0.1 at a random port. */
 async function serveWeb(): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json', '.json': 'application/json' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.map': 'application/json',
+    '.json': 'application/json',
+  };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const file = normalize(join(webDir, path.endsWith('/') ? `${path}index.html` : path));
@@ -56,7 +61,10 @@ async function serveWeb(): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +82,9 @@ function expectClose(c: Comparison, rtol = 1e-4, atolRel = 1e-5): void {
   c.cpu.forEach((want, i) => {
     const got = c.gpu[i]!;
     if (!(Math.abs(got - want) <= atol + rtol * Math.abs(want))) {
-      expect.fail(`${c.name}: element ${i}: GPU ${got} vs CPU ${want} (|diff| ${Math.abs(got - want)} > ${atol + rtol * Math.abs(want)})`);
+      expect.fail(
+        `${c.name}: element ${i}: GPU ${got} vs CPU ${want} (|diff| ${Math.abs(got - want)} > ${atol + rtol * Math.abs(want)})`,
+      );
     }
   });
 }
@@ -96,9 +106,14 @@ describe.skipIf(!haveChromium)('in the browser (headless Chromium, WebGPU on Swi
     page.on('pageerror', (e) => pageLog.push(`[pageerror] ${e.stack ?? e.message}`));
     await page.goto(served.url);
     try {
-      await page.waitForFunction(() => window.__result !== undefined, undefined, { timeout: PAGE_TIMEOUT_MS, polling: 100 });
+      await page.waitForFunction(() => window.__result !== undefined, undefined, {
+        timeout: PAGE_TIMEOUT_MS,
+        polling: 100,
+      });
     } catch {
-      throw new Error(`the smoke page wrote no result within ${PAGE_TIMEOUT_MS / 1000} s; page log:\n${pageLog.join('\n') || '(empty)'}`);
+      throw new Error(
+        `the smoke page wrote no result within ${PAGE_TIMEOUT_MS / 1000} s; page log:\n${pageLog.join('\n') || '(empty)'}`,
+      );
     }
     result = (await page.evaluate(() => window.__result))!;
     // Chromium is here but WebGPU is not: a real problem (flags, Chromium build), never a skip
@@ -130,19 +145,34 @@ describe.skipIf(!haveChromium)('in the browser (headless Chromium, WebGPU on Swi
     expect(forbiddenInBundle(web.result.metafile)).toEqual([]);
     expect(inputs).toContain('src/index.ts');
     // the checker itself catches both kinds
-    const fake = { inputs: { 'a.ts': { bytes: 1, imports: [{ path: 'node:fs', kind: 'import-statement' as const, external: true }] }, 'node_modules/webgpu/index.js': { bytes: 1, imports: [] } }, outputs: {} };
+    const fake = {
+      inputs: {
+        'a.ts': { bytes: 1, imports: [{ path: 'node:fs', kind: 'import-statement' as const, external: true }] },
+        'node_modules/webgpu/index.js': { bytes: 1, imports: [] },
+      },
+      outputs: {},
+    };
     expect(forbiddenInBundle(fake)).toHaveLength(2);
   });
 
   it('the page gets a WebGPU adapter and runs everything on the webgpu backend', () => {
-    if (!result.ok) throw new Error(`the smoke page failed in stage '${result.error?.stage}': ${result.error?.message}\n${result.error?.stack ?? ''}`);
+    if (!result.ok)
+      throw new Error(
+        `the smoke page failed in stage '${result.error?.stage}': ${result.error?.message}\n${result.error?.stack ?? ''}`,
+      );
     expect(result.backend?.name).toBe('webgpu');
     expect(result.vae?.backend).toBe('webgpu');
   });
 
   it('GPU results equal the CPU reference within float32 tolerance', () => {
     expect(result.comparisons.map((c) => c.name)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^matmul/), expect.stringMatching(/^linear \+ relu/), expect.stringMatching(/^softmax/), expect.stringMatching(/^reductions/), expect.stringMatching(/^backward/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^matmul/),
+        expect.stringMatching(/^linear \+ relu/),
+        expect.stringMatching(/^softmax/),
+        expect.stringMatching(/^reductions/),
+        expect.stringMatching(/^backward/),
+      ]),
     );
     for (const c of result.comparisons) expectClose(c);
   });

@@ -18,7 +18,10 @@ const data = join(work, 'data');
 
 async function vae(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, timeout: 120_000 });
+    const { stdout, stderr } = await run('node', ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+      cwd: root,
+      timeout: 120_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -28,14 +31,16 @@ async function vae(...args: string[]): Promise<{ code: number; stdout: string; s
 
 beforeAll(async () => {
   const { train, test } = await loadMnist();
-  const write = (name: string, dims: number[], bytes: Uint8Array) => writeFileSync(join(data, name), encodeIdx(dims, bytes));
+  const write = (name: string, dims: number[], bytes: Uint8Array) =>
+    writeFileSync(join(data, name), encodeIdx(dims, bytes));
   const { mkdirSync } = await import('node:fs');
   mkdirSync(data);
   const cut = (split: typeof train, n: number) => ({
     images: Uint8Array.from(split.images.subarray(0, n * 784), (v) => Math.round(v * 255)),
     labels: Uint8Array.from(split.labels.subarray(0, n)),
   });
-  const tr = cut(train, 512), te = cut(test, 128);
+  const tr = cut(train, 512),
+    te = cut(test, 128);
   write('train-images-idx3-ubyte', [512, 28, 28], tr.images);
   write('train-labels-idx1-ubyte', [512], tr.labels);
   write('t10k-images-idx3-ubyte', [128, 28, 28], te.images);
@@ -43,27 +48,70 @@ beforeAll(async () => {
 });
 
 const small = ['--data', data, '--hidden', '64', '--latent', '2', '--batch', '64', '--backend', 'cpu'];
-const pngSize = (path: string) => { const p = PNG.sync.read(readFileSync(path)); return [p.width, p.height]; };
+const pngSize = (path: string) => {
+  const p = PNG.sync.read(readFileSync(path));
+  return [p.width, p.height];
+};
 
 describe('vae train / sample / eval', () => {
   it('trains a CVAE and writes every file; sample and eval read the checkpoint', async () => {
     const out = join(work, 'cvae');
-    const t = await vae('train', '--model', 'cvae', '--prior', 'learned', '--binarize', 'dynamic', '--warmup', '1', '--epochs', '2', '--out', out, ...small);
+    const t = await vae(
+      'train',
+      '--model',
+      'cvae',
+      '--prior',
+      'learned',
+      '--binarize',
+      'dynamic',
+      '--warmup',
+      '1',
+      '--epochs',
+      '2',
+      '--out',
+      out,
+      ...small,
+    );
     expect(t.stderr).not.toMatch(/Error/);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/backend: cpu/);
     expect(t.stdout).toMatch(/KL warm-up 1 epochs, binarize dynamic/);
-    expect(t.stdout).toMatch(/epoch 2\/2 {2}train -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\) {2}test -ELBO [\d.]+ .* active units \d+ {2}[\d.]+s/);
-    for (const f of ['metrics.json', 'samples.png', 'reconstructions.png', 'interpolation.png', 'latent.png', 'cvae-grid.png', 'model.safetensors', 'config.json', 'optimizer.safetensors']) {
+    expect(t.stdout).toMatch(
+      /epoch 2\/2 {2}train -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\) {2}test -ELBO [\d.]+ .* active units \d+ {2}[\d.]+s/,
+    );
+    for (const f of [
+      'metrics.json',
+      'samples.png',
+      'reconstructions.png',
+      'interpolation.png',
+      'latent.png',
+      'cvae-grid.png',
+      'model.safetensors',
+      'config.json',
+      'optimizer.safetensors',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.epochs).toHaveLength(2);
-    for (const key of ['epoch', 'train', 'test', 'activeUnits', 'trainSeconds']) expect(metrics.epochs[1]).toHaveProperty(key);
+    for (const key of ['epoch', 'train', 'test', 'activeUnits', 'trainSeconds'])
+      expect(metrics.epochs[1]).toHaveProperty(key);
     for (const key of ['loss', 'recon', 'kl']) expect(Number.isFinite(metrics.epochs[1].test[key])).toBe(true);
     expect(pngSize(join(out, 'cvae-grid.png'))[1]).toBeGreaterThan(pngSize(join(out, 'cvae-grid.png'))[0]! * 0.9);
 
-    const s = await vae('sample', '--checkpoint', out, '--n', '5', '--digit', '3', '--out', join(work, 's.npy'), '--backend', 'cpu');
+    const s = await vae(
+      'sample',
+      '--checkpoint',
+      out,
+      '--n',
+      '5',
+      '--digit',
+      '3',
+      '--out',
+      join(work, 's.npy'),
+      '--backend',
+      'cpu',
+    );
     expect(s.code).toBe(0);
     const npy = decodeNpy(readFileSync(join(work, 's.npy')));
     expect(npy.shape).toEqual([5, 784]);
@@ -85,18 +133,26 @@ describe('vae train / sample / eval', () => {
     const r = await vae('train', '--epochs', '2', '--resume', '--out', out, ...small);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/resuming from .*: epoch 1 done/);
-    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs.map((m: { epoch: number }) => m.epoch)).toEqual([1, 2]);
+    expect(
+      JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs.map((m: { epoch: number }) => m.epoch),
+    ).toEqual([1, 2]);
     const before = readFileSync(join(out, 'model.safetensors'));
     const d = await vae('train', '--epochs', '3', '--resume', '--lr', '1e30', '--out', out, ...small);
     expect(d.code).toBe(1);
-    expect(d.stderr).toMatch(/training diverged: the loss became (NaN|Infinity) at epoch 3, step \d+ .*the last good checkpoint is kept/);
+    expect(d.stderr).toMatch(
+      /training diverged: the loss became (NaN|Infinity) at epoch 3, step \d+ .*the last good checkpoint is kept/,
+    );
     expect(readFileSync(join(out, 'model.safetensors')).equals(before)).toBe(true);
   });
 
   it('Ctrl-C writes a usable checkpoint and --resume continues from it', async () => {
     const { spawn } = await import('node:child_process');
     const out = join(work, 'interrupted');
-    const child = spawn('node', ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', '--epochs', '1000', '--out', out, ...small], { cwd: root });
+    const child = spawn(
+      'node',
+      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', '--epochs', '1000', '--out', out, ...small],
+      { cwd: root },
+    );
     let stdout = '';
     let sent = false;
     child.stdout.on('data', (d) => {
@@ -109,7 +165,9 @@ describe('vae train / sample / eval', () => {
     });
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     expect(code).toBe(130);
-    expect(stdout).toMatch(/stopped: checkpoint written to .*interrupted \(epoch \d+, step \d+\); continue with --resume/);
+    expect(stdout).toMatch(
+      /stopped: checkpoint written to .*interrupted \(epoch \d+, step \d+\); continue with --resume/,
+    );
     const epochsDone = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs.length;
     const r = await vae('train', '--epochs', String(epochsDone + 1), '--resume', '--out', out, ...small);
     expect(r.code).toBe(0);
@@ -142,16 +200,32 @@ describe('vae train / sample / eval', () => {
       [['train', '--bogus'], /Unknown option '--bogus'/],
       [['train', '--model', 'gan'], /--model must be one of vae, cvae, got 'gan'/],
       [['train', '--data', join(work, 'nowhere')], /nowhere: MNIST directory not found/],
-      [['sample', '--checkpoint', join(work, 'vae'), '--digit', '3', '--out', join(work, 'x.png'), '--backend', 'cpu'], /--digit needs a CVAE checkpoint/],
-      [['sample', '--checkpoint', join(work, 'cvae'), '--digit', '12', '--out', join(work, 'x.png')], /--digit must be between 0 and 9, got 12/],
-      [['sample', '--checkpoint', join(work, 'missing'), '--out', join(work, 'x.png'), '--backend', 'cpu'], /cannot read config.json \(ENOENT\)/],
+      [
+        ['sample', '--checkpoint', join(work, 'vae'), '--digit', '3', '--out', join(work, 'x.png'), '--backend', 'cpu'],
+        /--digit needs a CVAE checkpoint/,
+      ],
+      [
+        ['sample', '--checkpoint', join(work, 'cvae'), '--digit', '12', '--out', join(work, 'x.png')],
+        /--digit must be between 0 and 9, got 12/,
+      ],
+      [
+        ['sample', '--checkpoint', join(work, 'missing'), '--out', join(work, 'x.png'), '--backend', 'cpu'],
+        /cannot read config.json \(ENOENT\)/,
+      ],
       [['eval'], /--checkpoint is required/],
       [['fly'], /unknown command 'fly'/],
     ];
     for (const [args, message] of cases) {
       const r = await vae(...args);
       expect(r.code, args.join(' ')).not.toBe(0);
-      expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:')).join('\n'), args.join(' ')).toMatch(message);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('Warning:'))
+          .join('\n'),
+        args.join(' '),
+      ).toMatch(message);
     }
   });
 
@@ -164,7 +238,9 @@ describe('vae train / sample / eval', () => {
     writeFileSync(join(bad, 'config.json'), JSON.stringify(config));
     const m = await vae('sample', '--checkpoint', bad, '--out', join(work, 'y.png'), '--backend', 'cpu');
     expect(m.code).toBe(1);
-    expect(m.stderr).toMatch(/checkpoint .*bad: 'encoderMu.weight' is float32\[2,64\] in model.safetensors but the config expects float32\[3,64\]/);
+    expect(m.stderr).toMatch(
+      /checkpoint .*bad: 'encoderMu.weight' is float32\[2,64\] in model.safetensors but the config expects float32\[3,64\]/,
+    );
     const bytes = readFileSync(join(work, 'vae', 'model.safetensors'));
     writeFileSync(join(bad, 'model.safetensors'), bytes.subarray(0, bytes.length - 100));
     config.model.latent = 2;

@@ -16,11 +16,14 @@ function toySplit(n: number): Split {
   };
 }
 
-const isPermutation = (p: Int32Array, n: number) => p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
+const isPermutation = (p: Int32Array, n: number) =>
+  p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
 
 describe('rng', () => {
   it('is reproducible and uniform-ish', () => {
-    const a = createRng(42), b = createRng(42), c = createRng(43);
+    const a = createRng(42),
+      b = createRng(42),
+      c = createRng(43);
     const xs = Array.from({ length: 1000 }, () => a.nextFloat());
     expect(xs).toEqual(Array.from({ length: 1000 }, () => b.nextFloat()));
     expect(xs).not.toEqual(Array.from({ length: 1000 }, () => c.nextFloat()));
@@ -31,20 +34,24 @@ describe('rng', () => {
   });
 
   it('nextInt stays in range', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer({ min: 1, max: 2 ** 32 }), (seed, n) => {
-      const v = createRng(seed).nextInt(n);
-      return Number.isInteger(v) && v >= 0 && v < n;
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 2 ** 32 }), (seed, n) => {
+        const v = createRng(seed).nextInt(n);
+        return Number.isInteger(v) && v >= 0 && v < n;
+      }),
+    );
   });
 });
 
 describe('shuffling', () => {
   it('is a permutation, the same for the same seed', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 300 }), fc.integer(), (n, seed) => {
-      const p = permutation(n, seed);
-      expect(isPermutation(p, n)).toBe(true);
-      expect(permutation(n, seed)).toEqual(p);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer(), (n, seed) => {
+        const p = permutation(n, seed);
+        expect(isPermutation(p, n)).toBe(true);
+        expect(permutation(n, seed)).toEqual(p);
+      }),
+    );
   });
 
   it('differs between seeds and epochs', () => {
@@ -58,26 +65,35 @@ describe('shuffling', () => {
 
 describe('batches', () => {
   it('covers the epoch exactly once, with matching images and labels', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 16 }), fc.integer(), fc.boolean(), (n, batchSize, seed, dropLast) => {
-      const split = toySplit(n);
-      const seen: number[] = [];
-      const list = [...batches(split, { batchSize, seed, dropLast })];
-      expect(list.length).toBe(batchCount(n, batchSize, dropLast));
-      for (const batch of list) {
-        if (dropLast) expect(batch.size).toBe(batchSize);
-        else expect(batch.size).toBeLessThanOrEqual(batchSize);
-        expect(batch.images.length).toBe(batch.size * 4);
-        batch.indices.forEach((i, b) => {
-          expect(Array.from(batch.images.subarray(b * 4, b * 4 + 4))).toEqual([i, i, i, i]);
-          expect(batch.labels[b]).toBe(i % 10);
-        });
-        seen.push(...batch.indices);
-      }
-      const expected = dropLast ? Math.floor(n / batchSize) * batchSize : n;
-      expect(seen.length).toBe(expected);
-      expect(new Set(seen).size).toBe(expected);
-      if (!dropLast) expect(isPermutation(Int32Array.from(seen), n)).toBe(true);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer(),
+        fc.boolean(),
+        (n, batchSize, seed, dropLast) => {
+          const split = toySplit(n);
+          const seen: number[] = [];
+          const list = [...batches(split, { batchSize, seed, dropLast })];
+          expect(list.length).toBe(batchCount(n, batchSize, dropLast));
+          for (const batch of list) {
+            if (dropLast) expect(batch.size).toBe(batchSize);
+            else expect(batch.size).toBeLessThanOrEqual(batchSize);
+            expect(batch.images.length).toBe(batch.size * 4);
+            batch.indices.forEach((i, b) => {
+              expect(Array.from(batch.images.subarray(b * 4, b * 4 + 4))).toEqual([i, i, i, i]);
+              expect(batch.labels[b]).toBe(i % 10);
+            });
+            seen.push(...batch.indices);
+          }
+          const expected = dropLast ? Math.floor(n / batchSize) * batchSize : n;
+          expect(seen.length).toBe(expected);
+          expect(new Set(seen).size).toBe(expected);
+          if (!dropLast) expect(isPermutation(Int32Array.from(seen), n)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps the order when shuffle is false', () => {

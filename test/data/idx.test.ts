@@ -13,18 +13,27 @@ const dimsArb = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLeng
 function dataArb(typeIndex: number, length: number): fc.Arbitrary<IdxData> {
   const n = { minLength: length, maxLength: length };
   switch (IDX_TYPES[typeIndex]!.name) {
-    case 'ubyte': return fc.uint8Array(n);
-    case 'sbyte': return fc.int8Array(n);
-    case 'short': return fc.int16Array(n);
-    case 'int': return fc.int32Array(n);
-    case 'float': return fc.float32Array(n);
-    case 'double': return fc.float64Array(n);
+    case 'ubyte':
+      return fc.uint8Array(n);
+    case 'sbyte':
+      return fc.int8Array(n);
+    case 'short':
+      return fc.int16Array(n);
+    case 'int':
+      return fc.int32Array(n);
+    case 'float':
+      return fc.float32Array(n);
+    case 'double':
+      return fc.float64Array(n);
   }
 }
 
-const idxArb = fc
-  .tuple(dimsArb, fc.integer({ min: 0, max: IDX_TYPES.length - 1 }))
-  .chain(([dims, t]) => dataArb(t, dims.reduce((a, b) => a * b, 1)).map((data) => ({ dims, data })));
+const idxArb = fc.tuple(dimsArb, fc.integer({ min: 0, max: IDX_TYPES.length - 1 })).chain(([dims, t]) =>
+  dataArb(
+    t,
+    dims.reduce((a, b) => a * b, 1),
+  ).map((data) => ({ dims, data })),
+);
 
 /** A file with the given bytes in a fresh temp dir. */
 function tempFile(name: string, bytes: Uint8Array): string {
@@ -78,6 +87,8 @@ describe('IDX', () => {
   }
 
   it('names a missing file', async () => {
-    await expect(readIdx('/nonexistent/train-images-idx3-ubyte')).rejects.toThrow(/\/nonexistent\/train-images-idx3-ubyte.*ENOENT/);
+    await expect(readIdx('/nonexistent/train-images-idx3-ubyte')).rejects.toThrow(
+      /\/nonexistent\/train-images-idx3-ubyte.*ENOENT/,
+    );
   });
 });

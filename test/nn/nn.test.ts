@@ -47,7 +47,9 @@ describe('nn', () => {
   it('Adam matches a hand-computed first step', async () => {
     const p = tensor([1, -1], undefined, { requiresGrad: true });
     const opt = new Adam([p], { lr: 0.1 });
-    p.mul(tensor([3, -0.5])).sum().backward();
+    p.mul(tensor([3, -0.5]))
+      .sum()
+      .backward();
     opt.step();
     // first step: m̂ = g, v̂ = g², update = lr * g / (|g| + eps) = ±lr
     const v = await p.data();

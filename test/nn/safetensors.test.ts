@@ -11,7 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'safetensors-'));
 
 describe('safetensors', () => {
   it('writes the documented layout: u64 LE header length, JSON header padded to 8, raw LE data', () => {
-    const bytes = encodeSafetensors({ w: { dtype: 'float32', shape: [2], data: new Float32Array([1, -2]) } }, { format: 'pt' });
+    const bytes = encodeSafetensors(
+      { w: { dtype: 'float32', shape: [2], data: new Float32Array([1, -2]) } },
+      { format: 'pt' },
+    );
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
     const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString());
@@ -20,20 +23,47 @@ describe('safetensors', () => {
   });
 
   it('round-trips bit-exactly (NaN payloads, -0, subnormals included)', () => {
-    fc.assert(fc.property(fc.array(fc.float({ noDefaultInfinity: false }), { maxLength: 50 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 20 }), (fs, is) => {
-      const a = new Float32Array(fs), b = new Int32Array(is), c = Float64Array.from(fs, (v) => v / 3);
-      const back = decodeSafetensors(encodeSafetensors({ a: { dtype: 'float32', shape: [a.length], data: a }, b: { dtype: 'int32', shape: [b.length], data: b }, c: { dtype: 'float64', shape: [c.length], data: c } })).tensors;
-      expect(Buffer.from(back.a!.data.buffer)).toEqual(Buffer.from(a.buffer));
-      expect(Buffer.from(back.b!.data.buffer)).toEqual(Buffer.from(b.buffer));
-      expect(Buffer.from(back.c!.data.buffer)).toEqual(Buffer.from(c.buffer));
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ noDefaultInfinity: false }), { maxLength: 50 }),
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 20 }),
+        (fs, is) => {
+          const a = new Float32Array(fs),
+            b = new Int32Array(is),
+            c = Float64Array.from(fs, (v) => v / 3);
+          const back = decodeSafetensors(
+            encodeSafetensors({
+              a: { dtype: 'float32', shape: [a.length], data: a },
+              b: { dtype: 'int32', shape: [b.length], data: b },
+              c: { dtype: 'float64', shape: [c.length], data: c },
+            }),
+          ).tensors;
+          expect(Buffer.from(back.a!.data.buffer)).toEqual(Buffer.from(a.buffer));
+          expect(Buffer.from(back.b!.data.buffer)).toEqual(Buffer.from(b.buffer));
+          expect(Buffer.from(back.c!.data.buffer)).toEqual(Buffer.from(c.buffer));
+        },
+      ),
+    );
   });
 
   it('saves and loads tensors through a file', async () => {
     const path = join(dir, 'm.safetensors');
-    await saveSafetensors(path, { 'layer.weight': tensor([[1, 2], [3, 4]]), step: tensor(new Int32Array([7])) }, { note: 'x' });
+    await saveSafetensors(
+      path,
+      {
+        'layer.weight': tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        step: tensor(new Int32Array([7])),
+      },
+      { note: 'x' },
+    );
     const { tensors, metadata } = await loadSafetensors(path);
-    expect(await tensors['layer.weight']!.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(await tensors['layer.weight']!.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(tensors.step!.dtype).toBe('int32');
     expect(metadata).toEqual({ note: 'x' });
   });
@@ -44,15 +74,36 @@ describe('safetensors', () => {
       ['short', good.slice(0, 5), /only 5 bytes/],
       ['truncated', good.slice(0, good.length - 4), /beyond the 12 data bytes/],
       ['trailing', Buffer.concat([good, Buffer.alloc(4)]), /trailing bytes/],
-      ['huge-header', (() => { const b = good.slice(); new DataView(b.buffer).setBigUint64(0, 1n << 40n, true); return b; })(), /exceeds the file size/],
-      ['garbage', (() => { const b = good.slice(); b[9] = 0x7b; b[10] = 0x7b; return b; })(), /not JSON/],
+      [
+        'huge-header',
+        (() => {
+          const b = good.slice();
+          new DataView(b.buffer).setBigUint64(0, 1n << 40n, true);
+          return b;
+        })(),
+        /exceeds the file size/,
+      ],
+      [
+        'garbage',
+        (() => {
+          const b = good.slice();
+          b[9] = 0x7b;
+          b[10] = 0x7b;
+          return b;
+        })(),
+        /not JSON/,
+      ],
     ];
     for (const [name, bytes, why] of cases) {
       const path = join(dir, `${name}.safetensors`);
       writeFileSync(path, bytes);
-      await expect(loadSafetensors(path)).rejects.toThrow(new RegExp(`${name}\\.safetensors: not a valid safetensors file: .*${why.source}`));
+      await expect(loadSafetensors(path)).rejects.toThrow(
+        new RegExp(`${name}\\.safetensors: not a valid safetensors file: .*${why.source}`),
+      );
     }
-    await expect(loadSafetensors(join(dir, 'missing.safetensors'))).rejects.toThrow(/missing\.safetensors: cannot read checkpoint \(ENOENT\)/);
+    await expect(loadSafetensors(join(dir, 'missing.safetensors'))).rejects.toThrow(
+      /missing\.safetensors: cannot read checkpoint \(ENOENT\)/,
+    );
     expect(readFileSync(join(dir, 'm.safetensors')).length).toBeGreaterThan(0);
   });
 });

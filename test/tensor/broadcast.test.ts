@@ -5,12 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { manualSeed, randn, where, type Tensor } from '../../src/index.js';
 import { broadcastPairArb, sizeOf } from '../helpers/shapes.js';
 
-function referenceBroadcast(a: ArrayLike<number>, sa: number[], b: ArrayLike<number>, sb: number[], f: (x: number, y: number) => number) {
+function referenceBroadcast(
+  a: ArrayLike<number>,
+  sa: number[],
+  b: ArrayLike<number>,
+  sb: number[],
+  f: (x: number, y: number) => number,
+) {
   const rank = Math.max(sa.length, sb.length);
   const pad = (s: number[]) => [...Array(rank - s.length).fill(1), ...s];
   const [pa, pb] = [pad(sa), pad(sb)];
   const out = pa.map((d, i) => Math.max(d, pb[i]!));
-  const flat = (idx: number[], shape: number[]) => idx.reduce((acc, v, i) => acc * shape[i]! + (shape[i] === 1 ? 0 : v), 0);
+  const flat = (idx: number[], shape: number[]) =>
+    idx.reduce((acc, v, i) => acc * shape[i]! + (shape[i] === 1 ? 0 : v), 0);
   const result: number[] = [];
   const idx = new Array(rank).fill(0);
   for (let n = 0; n < sizeOf(out); n++) {
@@ -41,7 +48,8 @@ describe('broadcasting matches an index-walk reference', () => {
       await fc.assert(
         fc.asyncProperty(broadcastPairArb(), fc.integer({ min: 0, max: 1e6 }), async ([sa, sb], seed) => {
           manualSeed(seed);
-          const a = randn(sa), b = randn(sb);
+          const a = randn(sa),
+            b = randn(sb);
           const y = op(a, b);
           const ref = referenceBroadcast(await a.data(), sa, await b.data(), sb, f);
           expect(y.shape).toEqual(ref.shape);

@@ -22,7 +22,9 @@ describe('bad input gives a clear error', () => {
   it('creation and loss arguments', async () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/3 values do not fill shape \[2,2\]/);
-    expect(() => binaryCrossEntropyWithLogits(randn([2]), randn([2]), { reduction: 'avg' as 'mean' })).toThrow(/reduction/);
+    expect(() => binaryCrossEntropyWithLogits(randn([2]), randn([2]), { reduction: 'avg' as 'mean' })).toThrow(
+      /reduction/,
+    );
     await expect(randn([2]).item()).rejects.toThrow(/2 elements, not 1/);
   });
   it('mixing dtypes and unknown backends', async () => {
@@ -34,12 +36,33 @@ describe('bad input gives a clear error', () => {
 
 describe('views and one-hot', () => {
   it('oneHot, concat, slice, permute give the right values', async () => {
-    expect(await oneHot(tensor(new Int32Array([2, 0])), 3).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(await x.transpose().toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    expect(await x.slice(1, 1).toArray()).toEqual([[2, 3], [5, 6]]);
-    expect(await concat([x, x.slice(0, 0, 1)], 0).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [1, 2, 3]]);
-    expect(await x.reshape([3, -1]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(await oneHot(tensor(new Int32Array([2, 0])), 3).toArray()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(await x.transpose().toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(await x.slice(1, 1).toArray()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+    expect(await concat([x, x.slice(0, 0, 1)], 0).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
+    expect(await x.reshape([3, -1]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(await x.max(1).toArray()).toEqual([3, 6]);
     expect(await x.sum(0, true).toArray()).toEqual([[5, 7, 9]]);
   });
@@ -49,10 +72,16 @@ describe('moving between backends', () => {
   it('to() copies data and dtype; mixing backends names both', async () => {
     const { CpuBackend } = await import('../../src/kernels/cpu/cpu-backend.js');
     const other = new CpuBackend();
-    const a = tensor([[1, 2], [3, 4]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = await a.to(other);
     expect(b.backend).toBe(other);
-    expect(await b.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(await b.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => a.add(b)).toThrow(/add: inputs live on different backends .* move them with \.to\(\)/);
     const i = await tensor(new Int32Array([5])).to('cpu');
     expect(i.dtype).toBe('int32');

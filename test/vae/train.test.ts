@@ -9,7 +9,13 @@ import { epochOrder } from '../../src/data/batches.js';
 const config: TrainConfig = { epochs: 2, batchSize: 8, lr: 1e-2, beta: 1, warmupEpochs: 0, binarize: 'none', seed: 0 };
 
 function split(n: number, fill: (i: number) => number): Split {
-  return { images: Float32Array.from({ length: n * 16 }, (_, i) => fill(i)), labels: new Int32Array(n), count: n, rows: 4, cols: 4 };
+  return {
+    images: Float32Array.from({ length: n * 16 }, (_, i) => fill(i)),
+    labels: new Int32Array(n),
+    count: n,
+    rows: 4,
+    cols: 4,
+  };
 }
 
 describe('training loop', () => {
@@ -33,12 +39,17 @@ describe('training loop', () => {
     const optimizer = new Adam(model.parameters(), { lr: 1e-2 });
     const data = split(64, (i) => ((i * 7919) % 13) / 13);
     const epochs: number[] = [];
-    const { progress } = await train({ model, optimizer, train: data, test: split(16, (i) => (i % 5) / 5), config }, { onEpoch: (m) => void epochs.push(m.test.loss) });
+    const { progress } = await train(
+      { model, optimizer, train: data, test: split(16, (i) => (i % 5) / 5), config },
+      { onEpoch: (m) => void epochs.push(m.test.loss) },
+    );
     expect(progress.metrics).toHaveLength(2);
     expect(epochs[1]).toBeLessThan(epochs[0]!);
 
     const bad = split(64, (i) => (i === 16 * 40 ? NaN : 0.5)); // one NaN pixel in image 40
-    const err = await train({ model, optimizer, train: bad, test: data, config: { ...config, epochs: 1 } }).catch((e: unknown) => e);
+    const err = await train({ model, optimizer, train: bad, test: data, config: { ...config, epochs: 1 } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect((err as TrainingDivergedError).epoch).toBe(1);
     // the step whose batch holds image 40 in epoch 1's shuffled order

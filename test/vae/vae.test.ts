@@ -23,7 +23,8 @@ describe('Gaussian terms', () => {
     const kl = klBetweenGaussians(tensor([[mq]]), tensor([[Math.log(vq)]]), tensor([[mp]]), tensor([[Math.log(vp)]]));
     expect((await arr(kl))[0]).toBeCloseTo(closed, 6);
     manualSeed(3);
-    const m = randn([4, 5]), lv = randn([4, 5]);
+    const m = randn([4, 5]),
+      lv = randn([4, 5]);
     (await arr(klBetweenGaussians(m, lv, m, lv))).forEach((v) => expect(v).toBeCloseTo(0, 6));
     // with p = N(0, I) it is the standard-normal KL
     const zero = m.mul(0);
@@ -34,28 +35,42 @@ describe('Gaussian terms', () => {
 
   it('KL equals the Monte Carlo average of log q - log p', async () => {
     manualSeed(5);
-    const mu = tensor([[0.5, -0.3]]), lv = tensor([[-0.5, 0.4]]);
+    const mu = tensor([[0.5, -0.3]]),
+      lv = tensor([[-0.5, 0.4]]);
     const n = 20000;
-    const z = mu.add(lv.mul(0.5).exp().mul(randn([n, 2])));
+    const z = mu.add(
+      lv
+        .mul(0.5)
+        .exp()
+        .mul(randn([n, 2])),
+    );
     const zero = tensor([[0, 0]]);
-    const mc = (await logNormalDensity(z, mu, lv).sub(logNormalDensity(z, zero, zero)).mean().item());
+    const mc = await logNormalDensity(z, mu, lv)
+      .sub(logNormalDensity(z, zero, zero))
+      .mean()
+      .item();
     expect(mc).toBeCloseTo((await arr(klToStandardNormal(mu, lv)))[0]!, 1);
   });
 });
 
 /** The same forward pass written out by hand in float64, for a VAE with one hidden layer. */
 async function handElbo(model: VAE, x: number[][], eps: number[][]): Promise<{ recon: number; kl: number }> {
-  const params = Object.fromEntries(await Promise.all(model.namedParameters().map(async ([n, p]) => [n, { v: await arr(p), s: p.shape }])));
+  const params = Object.fromEntries(
+    await Promise.all(model.namedParameters().map(async ([n, p]) => [n, { v: await arr(p), s: p.shape }])),
+  );
   const lin = (h: number[], name: string, act: (v: number) => number) => {
     const { v: w, s } = params[`${name}.weight`]!;
     const b = params[`${name}.bias`]!.v;
     return Array.from({ length: s[0]! }, (_, o) => act(h.reduce((acc, hi, i) => acc + hi * w[o * s[1]! + i]!, b[o]!)));
   };
-  const relu = (v: number) => Math.max(v, 0), id = (v: number) => v;
-  let recon = 0, kl = 0;
+  const relu = (v: number) => Math.max(v, 0),
+    id = (v: number) => v;
+  let recon = 0,
+    kl = 0;
   x.forEach((xi, r) => {
     const h = lin(xi, 'encoder.0', relu);
-    const mu = lin(h, 'encoderMu', id), lv = lin(h, 'encoderLogvar', id);
+    const mu = lin(h, 'encoderMu', id),
+      lv = lin(h, 'encoderLogvar', id);
     const z = mu.map((m, j) => m + Math.exp(lv[j]! / 2) * eps[r]![j]!);
     const logits = lin(lin(z, 'decoder.0', relu), 'decoder.1', id);
     recon += logits.reduce((acc, l, p) => acc + Math.max(l, 0) - l * xi[p]! + Math.log1p(Math.exp(-Math.abs(l))), 0);
@@ -92,7 +107,11 @@ describe('VAE', () => {
 
   const variants: [string, () => VAE, boolean][] = [
     ['VAE, Bernoulli', () => new VAE(config), false],
-    ['VAE, Gaussian with learned variance', () => new VAE({ ...config, likelihood: 'gaussian', gaussianVariance: 'learned' }), false],
+    [
+      'VAE, Gaussian with learned variance',
+      () => new VAE({ ...config, likelihood: 'gaussian', gaussianVariance: 'learned' }),
+      false,
+    ],
     ['CVAE, standard prior', () => new CVAE({ ...config, classes: 3 }), true],
     ['CVAE, learned prior', () => new CVAE({ ...config, classes: 3, prior: 'learned' }), true],
   ];
@@ -103,7 +122,10 @@ describe('VAE', () => {
       const x = float64(() => rand([2, 5]));
       const y = conditional ? tensor(new Int32Array([2, 0])) : undefined;
       const params = model.parameters();
-      const report = await gradcheck((...ps) => model.withParameters(ps, () => model.elbo(x, { y, beta: 0.7 }).loss), params);
+      const report = await gradcheck(
+        (...ps) => model.withParameters(ps, () => model.elbo(x, { y, beta: 0.7 }).loss),
+        params,
+      );
       expect(report.inputs).toHaveLength(params.length);
       // and with respect to the input image itself
       await gradcheck((xx) => model.elbo(xx, { y }).loss, [x]);
@@ -130,7 +152,9 @@ describe('VAE', () => {
   it('clear errors for wrong inputs', () => {
     const model = new VAE(config);
     expect(() => model.encode(rand([2, 4]))).toThrow(/expected x of shape \[batch, 5\]/);
-    expect(() => model.elbo(rand([2, 5]), { y: tensor(new Int32Array([0, 1])) })).toThrow(/label was given to an unconditional VAE/);
+    expect(() => model.elbo(rand([2, 5]), { y: tensor(new Int32Array([0, 1])) })).toThrow(
+      /label was given to an unconditional VAE/,
+    );
     const cvae = new CVAE({ ...config, classes: 3 });
     expect(() => cvae.elbo(rand([2, 5]))).toThrow(/the label y is required/);
     expect(() => new VAE({ ...config, latent: 0 })).toThrow(/latent must be a positive integer/);
@@ -143,14 +167,34 @@ describe('importance-weighted log-likelihood', () => {
     manualSeed(21);
     const model = new VAE({ inputDim: 12, hidden: [16], latent: 3, likelihood: 'bernoulli' });
     // a few steps of training on a tiny structured data set
-    const data = rand([32, 12]).mul(rand([32, 1]).gt(0.5).add(0.2)).gt(0.5).toFloat();
+    const data = rand([32, 12])
+      .mul(rand([32, 1]).gt(0.5).add(0.2))
+      .gt(0.5)
+      .toFloat();
     const opt = new Adam(model.parameters(), { lr: 1e-2 });
-    for (let i = 0; i < 100; i++) tidy(() => { opt.zeroGrad(); model.elbo(data).loss.backward(); opt.step(); });
+    for (let i = 0; i < 100; i++)
+      tidy(() => {
+        opt.zeroGrad();
+        model.elbo(data).loss.backward();
+        opt.step();
+      });
 
-    const mean = async (t: Tensor) => { const v = await t.mean().item(); t.dispose(); return v; };
+    const mean = async (t: Tensor) => {
+      const v = await t.mean().item();
+      t.dispose();
+      return v;
+    };
     const reps = 200;
-    const x = tidy(() => data.reshape([1, 32, 12]).expand([reps, 32, 12]).reshape([reps * 32, 12]));
-    const negElbo = await (async () => { const { loss } = model.elbo(x); return loss.item(); })();
+    const x = tidy(() =>
+      data
+        .reshape([1, 32, 12])
+        .expand([reps, 32, 12])
+        .reshape([reps * 32, 12]),
+    );
+    const negElbo = await (async () => {
+      const { loss } = model.elbo(x);
+      return loss.item();
+    })();
     const iw1 = await mean(importanceWeightedLogLikelihood(model, x, 1));
     expect(Math.abs(iw1 + negElbo)).toBeLessThan(0.05 * Math.abs(negElbo));
     const iw10 = await mean(importanceWeightedLogLikelihood(model, x.slice(0, 0, 32 * 20), 10));

@@ -4,11 +4,14 @@ import type { AdamDesc } from '../backend.js';
 import type { CpuBuf } from './cpu-buffer.js';
 
 export function cpuAdam(param: CpuBuf, grad: CpuBuf, m: CpuBuf, v: CpuBuf, d: AdamDesc): void {
-  const p = param.data, g = grad.data, md = m.data, vd = v.data;
+  const p = param.data,
+    g = grad.data,
+    md = m.data,
+    vd = v.data;
   for (let i = 0; i < p.length; i++) {
     md[i] = d.beta1 * md[i] + (1 - d.beta1) * g[i];
     vd[i] = d.beta2 * vd[i] + (1 - d.beta2) * g[i] * g[i];
-    const step = (md[i] / d.bias1) / (Math.sqrt(vd[i] / d.bias2) + d.eps);
+    const step = md[i] / d.bias1 / (Math.sqrt(vd[i] / d.bias2) + d.eps);
     p[i] = p[i] - d.lr * step - d.lr * d.weightDecay * p[i];
   }
 }

@@ -7,8 +7,10 @@ export function cpuCopy(src: CpuBuf, from: Layout, dst: CpuBuf, to: Layout, shap
   const n = sizeOf(shape);
   const rank = shape.length;
   const idx = new Array<number>(rank).fill(0);
-  let s = from.offset, t = to.offset;
-  const a = src.data, b = dst.data;
+  let s = from.offset,
+    t = to.offset;
+  const a = src.data,
+    b = dst.data;
   for (let i = 0; i < n; i++) {
     b[t] = a[s];
     for (let d = rank - 1; d >= 0; d--) {

@@ -1,6 +1,18 @@
 // The reference backend: plain loops over typed arrays, obviously correct, float32 and float64.
 // Every WebGPU kernel is tested against it.
-import type { AdamDesc, Backend, Buf, DType, Layout, MapInput, MatmulDesc, RandomDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
+import type {
+  AdamDesc,
+  Backend,
+  Buf,
+  DType,
+  Layout,
+  MapInput,
+  MatmulDesc,
+  RandomDesc,
+  ReduceOp,
+  Shape,
+  TypedArray,
+} from '../backend.js';
 import type { MapOp } from '../elementwise.js';
 import { cpuAdam } from './adam.js';
 import { cpuCopy } from './copy.js';

@@ -13,7 +13,9 @@ export function cpuMap(op: MapOp, inputs: readonly MapInput[], out: CpuBuf, outS
   const n = sizeOf(outShape);
   const idx = new Array<number>(rank).fill(0);
   const off = new Array<number>(inputs.length).fill(0);
-  const x = srcs[0], y = srcs[1], z = srcs[2];
+  const x = srcs[0],
+    y = srcs[1],
+    z = srcs[2];
   const o = out.data;
   for (let i = 0; i < n; i++) {
     o[i] = f(x[off[0]], y ? y[off[1]] : 0, z ? z[off[2]] : 0, param);

@@ -17,16 +17,22 @@ export function applyActivation(v: number, act: Activation): number {
 }
 
 export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc): void {
-  const a = aBuf.data, b = bBuf.data, o = out.data;
+  const a = aBuf.data,
+    b = bBuf.data,
+    o = out.data;
   const bias = d.bias ? asCpu(d.bias).data : undefined;
   const act = d.activation ?? 'none';
   const { m, n, k } = d;
   // element (i, p) of op(A) and (p, j) of op(B), as offsets into the stored matrices
-  const aRow = d.transA ? 1 : k, aCol = d.transA ? m : 1;
-  const bRow = d.transB ? 1 : n, bCol = d.transB ? k : 1;
+  const aRow = d.transA ? 1 : k,
+    aCol = d.transA ? m : 1;
+  const bRow = d.transB ? 1 : n,
+    bCol = d.transB ? k : 1;
   const acc = new Float64Array(n);
   for (let batch = 0; batch < d.batch; batch++) {
-    const aBase = batch * d.aBatchStride, bBase = batch * d.bBatchStride, oBase = batch * m * n;
+    const aBase = batch * d.aBatchStride,
+      bBase = batch * d.bBatchStride,
+      oBase = batch * m * n;
     for (let i = 0; i < m; i++) {
       acc.fill(0);
       if (d.transB) {

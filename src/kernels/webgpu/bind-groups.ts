@@ -37,7 +37,9 @@ export class BindGroupCache {
     }
     this.misses++;
     if (this.groups.size >= this.maxEntries) this.clear();
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.uniformBuffer, offset: 0, size: uniformBytes } }];
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.uniformBuffer, offset: 0, size: uniformBytes } },
+    ];
     for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
     const group = this.device.createBindGroup({ layout: kernel.layout, entries, label: kernel.name });
     this.groups.set(key, group);

@@ -9,7 +9,7 @@ export interface Coalesced {
 }
 
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
-  const keep = shape.map((d, i) => i).filter((i) => shape[i] !== 1);
+  const keep = shape.map((_d, i) => i).filter((i) => shape[i] !== 1);
   const outShape: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
   for (const axis of keep) {

@@ -4,4 +4,12 @@ export { WebGPUBackend, type WebGPUStats } from './webgpu-backend.js';
 export { WebGPUBuf } from './buffer.js';
 export type { MatmulStrategy, MatmulStrategyChoice } from './kernels/matmul/index.js';
 export { Runtime, type KernelSpec, type RuntimeOptions } from './runtime.js';
-export { formatProfile, mergeProfiles, profileSteps, type KernelTime, type Profile, type ProfileClock, type StepProfile } from './profile.js';
+export {
+  formatProfile,
+  mergeProfiles,
+  profileSteps,
+  type KernelTime,
+  type Profile,
+  type ProfileClock,
+  type StepProfile,
+} from './profile.js';

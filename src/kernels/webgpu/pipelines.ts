@@ -26,10 +26,13 @@ const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
  */
 export function layoutEntries(source: string): GPUBindGroupLayoutEntry[] {
   const entries: GPUBindGroupLayoutEntry[] = [];
-  for (const m of source.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var<(uniform|storage,\s*read_write|storage,\s*read|storage)>/g)) {
+  for (const m of source.matchAll(
+    /@group\(0\)\s*@binding\((\d+)\)\s*var<(uniform|storage,\s*read_write|storage,\s*read|storage)>/g,
+  )) {
     const binding = Number(m[1]);
     const kind = m[2].replace(/\s/g, '');
-    const type: GPUBufferBindingType = kind === 'uniform' ? 'uniform' : kind === 'storage,read' || kind === 'storage' ? 'read-only-storage' : 'storage';
+    const type: GPUBufferBindingType =
+      kind === 'uniform' ? 'uniform' : kind === 'storage,read' || kind === 'storage' ? 'read-only-storage' : 'storage';
     entries.push({ binding, visibility: COMPUTE, buffer: { type, hasDynamicOffset: type === 'uniform' } });
   }
   return entries.sort((a, b) => a.binding - b.binding);
@@ -57,7 +60,11 @@ export class PipelineCache {
     const module = device.createShaderModule({ code: source, label: name });
     const layout = device.createBindGroupLayout({ entries: layoutEntries(source), label: name });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout], label: name });
-    const pipeline = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: 'main' }, label: name });
+    const pipeline = device.createComputePipeline({
+      layout: pipelineLayout,
+      compute: { module, entryPoint: 'main' },
+      label: name,
+    });
     const kernel: Kernel = { id: this.compiles, name, source, slots, pipeline, layout };
     const check = device
       .popErrorScope()

@@ -81,8 +81,16 @@ export class KernelProfiler {
     const n = this.labels.length;
     if (n === 0 || !this.querySet) return;
     const bytes = 16 * n;
-    this.resolveBuffer ??= this.device.createBuffer({ size: 16 * CAPACITY, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC, label: 'profile resolve' });
-    const buffer = this.device.createBuffer({ size: bytes, usage: MAP_READ | Usage.COPY_DST, label: 'profile readback' });
+    this.resolveBuffer ??= this.device.createBuffer({
+      size: 16 * CAPACITY,
+      usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC,
+      label: 'profile resolve',
+    });
+    const buffer = this.device.createBuffer({
+      size: bytes,
+      usage: MAP_READ | Usage.COPY_DST,
+      label: 'profile readback',
+    });
     encoder.resolveQuerySet(this.querySet, 0, 2 * n, this.resolveBuffer, 0);
     encoder.copyBufferToBuffer(this.resolveBuffer, 0, buffer, 0, bytes);
     this.chunks.push({ buffer, labels: this.labels });
@@ -95,8 +103,15 @@ export class KernelProfiler {
   }
 
   /** Clock 'wall': remember a dispatch to replay it alone later. */
-  record(kernel: Kernel, params: ParamValues, buffers: readonly GPUBuffer[], grid: readonly [number, number, number], label: string): void {
-    if (this.clock === 'wall') this.recorded.push({ kernel, params: { ...params }, buffers: [...buffers], grid: [...grid], label });
+  record(
+    kernel: Kernel,
+    params: ParamValues,
+    buffers: readonly GPUBuffer[],
+    grid: readonly [number, number, number],
+    label: string,
+  ): void {
+    if (this.clock === 'wall')
+      this.recorded.push({ kernel, params: { ...params }, buffers: [...buffers], grid: [...grid], label });
   }
 
   add(label: string, ms: number): void {
@@ -146,7 +161,8 @@ export function formatProfile(p: Profile, opts: { steps: number; stepMs: number;
   const fmt = (ms: number): string => (ms / steps).toFixed(ms / steps >= 10 ? 1 : 2);
   const share = (ms: number): string => `${((100 * ms) / steps / stepMs).toFixed(1)} %`;
   const lines = ['| kernel | launches/step | ms/step | share of step |', '|---|---|---|---|'];
-  for (const k of p.kernels.slice(0, top)) lines.push(`| ${k.name} | ${+(k.count / steps).toFixed(2)} | ${fmt(k.totalMs)} | ${share(k.totalMs)} |`);
+  for (const k of p.kernels.slice(0, top))
+    lines.push(`| ${k.name} | ${+(k.count / steps).toFixed(2)} | ${fmt(k.totalMs)} | ${share(k.totalMs)} |`);
   const others = p.kernels.slice(top);
   if (others.length) {
     const ms = others.reduce((s, k) => s + k.totalMs, 0);
@@ -155,7 +171,9 @@ export function formatProfile(p: Profile, opts: { steps: number; stepMs: number;
   }
   lines.push(`| **all kernels** | ${+(p.dispatches / steps).toFixed(2)} | ${fmt(p.kernelMs)} | ${share(p.kernelMs)} |`);
   const rest = stepMs - p.kernelMs / steps;
-  lines.push(`| **rest: JS, launches, sync, readback** | | ${rest.toFixed(2)} | ${((100 * rest) / stepMs).toFixed(1)} % |`);
+  lines.push(
+    `| **rest: JS, launches, sync, readback** | | ${rest.toFixed(2)} | ${((100 * rest) / stepMs).toFixed(1)} % |`,
+  );
   lines.push(`| **step (unprofiled median)** | | ${stepMs.toFixed(2)} | 100 % |`);
   return lines.join('\n');
 }

@@ -82,10 +82,24 @@ export class Runtime {
     const uniformBytes = options.uniformBytes ?? 1 << 16;
     this.uniformAlign = device.limits.minUniformBufferOffsetAlignment;
     this.staging = new ArrayBuffer(uniformBytes);
-    this.words = { u32: new Uint32Array(this.staging), i32: new Int32Array(this.staging), f32: new Float32Array(this.staging) };
-    this.uniformBuffer = device.createBuffer({ size: uniformBytes, usage: Usage.UNIFORM | Usage.COPY_DST, label: 'params' });
+    this.words = {
+      u32: new Uint32Array(this.staging),
+      i32: new Int32Array(this.staging),
+      f32: new Float32Array(this.staging),
+    };
+    this.uniformBuffer = device.createBuffer({
+      size: uniformBytes,
+      usage: Usage.UNIFORM | Usage.COPY_DST,
+      label: 'params',
+    });
     const storage = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
-    this.pool = new BufferPool(device, storage, options.maxPooledBytes ?? 512 << 20, 'storage', device.limits.maxStorageBufferBindingSize);
+    this.pool = new BufferPool(
+      device,
+      storage,
+      options.maxPooledBytes ?? 512 << 20,
+      'storage',
+      device.limits.maxStorageBufferBindingSize,
+    );
     this.readPool = new BufferPool(device, MAP_READ | Usage.COPY_DST, 64 << 20, 'readback');
     this.pipelines = new PipelineCache(device, (e) => this.report(e));
     this.bindGroups = new BindGroupCache(device, this.uniformBuffer);
@@ -178,11 +192,20 @@ export class Runtime {
    * `label` names the launch in a profile (default: the kernel's name); it is only read while
    * profiling, so callers build it only when `profiling` is true.
    */
-  dispatch(kernel: Kernel, params: ParamValues, buffers: readonly GPUBuffer[], grid: readonly [number, number, number], label?: string): void {
+  dispatch(
+    kernel: Kernel,
+    params: ParamValues,
+    buffers: readonly GPUBuffer[],
+    grid: readonly [number, number, number],
+    label?: string,
+  ): void {
     this.check();
     const block = paramBytes(kernel.slots);
     const prof = this.profiler;
-    if (this.timedPass === null && (this.batchDispatches >= this.maxDispatches || this.uniformUsed + block > this.staging.byteLength || prof?.full())) {
+    if (
+      this.timedPass === null &&
+      (this.batchDispatches >= this.maxDispatches || this.uniformUsed + block > this.staging.byteLength || prof?.full())
+    ) {
       this.flush();
     }
     // profiling with timestamps: each dispatch gets a compute pass of its own, with its two writes
@@ -190,7 +213,8 @@ export class Runtime {
       this.endPass();
       this.timedPass = prof.nextPass(label ?? kernel.name);
     } else prof?.record(kernel, params, buffers, grid, label ?? kernel.name);
-    if (this.uniformUsed + block > this.staging.byteLength) throw new Error('webgpu: uniform staging full inside a timed region');
+    if (this.uniformUsed + block > this.staging.byteLength)
+      throw new Error('webgpu: uniform staging full inside a timed region');
     const offset = this.uniformUsed;
     packParams(kernel.slots, params, this.words, offset / 4);
     this.uniformUsed = Math.ceil((offset + block) / this.uniformAlign) * this.uniformAlign;
@@ -300,7 +324,10 @@ export class Runtime {
     } finally {
       this.timedPass = null;
     }
-    const resolve = (this.resolveBuffer ??= this.device.createBuffer({ size: 16, usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC }));
+    const resolve = (this.resolveBuffer ??= this.device.createBuffer({
+      size: 16,
+      usage: Usage.QUERY_RESOLVE | Usage.COPY_SRC,
+    }));
     this.endPass();
     this.ensureEncoder().resolveQuerySet(querySet, 0, 2, resolve, 0);
     const raw = await this.read(resolve, 16);
@@ -322,7 +349,8 @@ export class Runtime {
   async profile(fn: () => void | Promise<void>, options: { clock?: ProfileClock } = {}): Promise<Profile> {
     if (this.profiler) throw new Error('webgpu: profile() calls cannot nest');
     const clock: ProfileClock = options.clock ?? (this.hasTimestamps ? 'timestamp' : 'wall');
-    if (clock === 'timestamp' && !this.hasTimestamps) throw new Error("webgpu: this device has no 'timestamp-query' feature; profile with clock 'wall'");
+    if (clock === 'timestamp' && !this.hasTimestamps)
+      throw new Error("webgpu: this device has no 'timestamp-query' feature; profile with clock 'wall'");
     await this.finish();
     const prof = new KernelProfiler(this.device, clock);
     const dispatchesBefore = this.counters.dispatches;

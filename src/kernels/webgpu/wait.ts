@@ -23,7 +23,8 @@ let depth = 0;
 let original: Immediate | undefined;
 let since = 0;
 
-const nativeCode = (fn: unknown): boolean => typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
+const nativeCode = (fn: unknown): boolean =>
+  typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
 
 function politeImmediate(fn: (...args: unknown[]) => void, ...args: unknown[]): unknown {
   if (performance.now() - since > SPIN_MS && nativeCode(fn)) return setTimeout(fn, 0, ...args);

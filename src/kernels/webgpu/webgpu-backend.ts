@@ -1,7 +1,19 @@
 // The WebGPU backend: the Backend interface on top of the runtime (batching, pool, pipelines)
 // and the kernel generators in ./kernels. Methods only validate, allocate and record; nothing
 // waits for the device until read().
-import type { AdamDesc, Backend, Buf, DType, Layout, MapInput, MatmulDesc, RandomDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
+import type {
+  AdamDesc,
+  Backend,
+  Buf,
+  DType,
+  Layout,
+  MapInput,
+  MatmulDesc,
+  RandomDesc,
+  ReduceOp,
+  Shape,
+  TypedArray,
+} from '../backend.js';
 import type { MapOp } from '../elementwise.js';
 import { sizeOf } from '../layout.js';
 import { WebGPUBuf } from './buffer.js';
@@ -57,7 +69,8 @@ export class WebGPUBackend implements Backend {
   alloc(size: number, dtype: DType): WebGPUBuf {
     this.runtime.check();
     checkDtype(dtype);
-    if (!Number.isInteger(size) || size < 0) throw new Error(`webgpu alloc: size must be a non-negative integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 0)
+      throw new Error(`webgpu alloc: size must be a non-negative integer, got ${size}`);
     const gpuBuffer = this.runtime.pool.acquire(Math.max(1, size) * 4);
     this.liveBuffers++;
     this.liveBytes += size * 4;
@@ -76,8 +89,16 @@ export class WebGPUBackend implements Backend {
     checkDtype(dtype);
     const buf = this.alloc(data.length, dtype);
     // convert if the array's type differs from the dtype (e.g. a Float64Array of float32 data)
-    const typed = dtype === 'int32' ? (data instanceof Int32Array ? data : Int32Array.from(data)) : data instanceof Float32Array ? data : Float32Array.from(data);
-    if (typed.length > 0) this.device.queue.writeBuffer(buf.gpuBuffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+    const typed =
+      dtype === 'int32'
+        ? data instanceof Int32Array
+          ? data
+          : Int32Array.from(data)
+        : data instanceof Float32Array
+          ? data
+          : Float32Array.from(data);
+    if (typed.length > 0)
+      this.device.queue.writeBuffer(buf.gpuBuffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
     return buf;
   }
 
@@ -116,11 +137,13 @@ export class WebGPUBackend implements Backend {
   map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param = 0): void {
     const o = this.own(out, 'map');
     if (o.dtype !== 'float32') throw new Error(`map: output must be float32 on webgpu, got ${o.dtype}`);
-    if (o.size < sizeOf(outShape)) throw new Error(`map: output holds ${o.size} elements, shape [${outShape}] needs ${sizeOf(outShape)}`);
+    if (o.size < sizeOf(outShape))
+      throw new Error(`map: output holds ${o.size} elements, shape [${outShape}] needs ${sizeOf(outShape)}`);
     const temps: WebGPUBuf[] = [];
     const args = inputs.map((inp) => {
       const b = this.own(inp.buf, 'map');
-      if (b.size < sizeOf(inp.shape)) throw new Error(`map: input holds ${b.size} elements, shape [${inp.shape}] needs ${sizeOf(inp.shape)}`);
+      if (b.size < sizeOf(inp.shape))
+        throw new Error(`map: input holds ${b.size} elements, shape [${inp.shape}] needs ${sizeOf(inp.shape)}`);
       return { buf: b === o ? this.snapshot(b, temps) : b, shape: inp.shape };
     });
     encodeMap(this.runtime, op, args, o, outShape, param);
@@ -136,10 +159,20 @@ export class WebGPUBackend implements Backend {
       return buf === o ? this.snapshot(buf, temps) : buf;
     });
     const bias = desc.bias ? this.own(desc.bias, 'matmul') : undefined;
-    if (desc.activation !== undefined && !(desc.activation in ACTIVATION_CODE)) throw new Error(`matmul: unknown activation '${desc.activation}'`);
+    if (desc.activation !== undefined && !(desc.activation in ACTIVATION_CODE))
+      throw new Error(`matmul: unknown activation '${desc.activation}'`);
     // (not counted in stats(): it lives as long as the backend)
     this.dummy ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
-    encodeMatmul(this.runtime, inputs[0], inputs[1], o, desc, this.strategyFor(desc), bias === o ? this.snapshot(bias, temps) : bias, this.dummy);
+    encodeMatmul(
+      this.runtime,
+      inputs[0],
+      inputs[1],
+      o,
+      desc,
+      this.strategyFor(desc),
+      bias === o ? this.snapshot(bias, temps) : bias,
+      this.dummy,
+    );
     temps.forEach((t) => this.free(t));
   }
 
@@ -165,7 +198,14 @@ export class WebGPUBackend implements Backend {
   }
 
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
-    encodeAdam(this.runtime, this.own(param, 'adam'), this.own(grad, 'adam'), this.own(m, 'adam'), this.own(v, 'adam'), desc);
+    encodeAdam(
+      this.runtime,
+      this.own(param, 'adam'),
+      this.own(grad, 'adam'),
+      this.own(m, 'adam'),
+      this.own(v, 'adam'),
+      desc,
+    );
   }
 
   // ---- matmul strategy ------------------------------------------------------------------
@@ -213,7 +253,8 @@ export class WebGPUBackend implements Backend {
   /** Checks that `buf` is a live buffer of this backend (and the device is usable). */
   private own(buf: Buf, op: string): WebGPUBuf {
     this.runtime.check();
-    if (!(buf instanceof WebGPUBuf) || buf.owner !== this) throw new Error(`webgpu ${op}: given a buffer from another backend`);
+    if (!(buf instanceof WebGPUBuf) || buf.owner !== this)
+      throw new Error(`webgpu ${op}: given a buffer from another backend`);
     if (buf.freed) throw new Error(`webgpu ${op}: buffer used after free()`);
     return buf;
   }
@@ -229,7 +270,9 @@ export class WebGPUBackend implements Backend {
 
 function checkDtype(dtype: DType): void {
   if (dtype === 'float64') {
-    throw new Error("webgpu backend: dtype 'float64' is not supported (WGSL has no f64); use the cpu backend for float64");
+    throw new Error(
+      "webgpu backend: dtype 'float64' is not supported (WGSL has no f64); use the cpu backend for float64",
+    );
   }
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`webgpu backend: unknown dtype '${String(dtype)}'`);
 }

@@ -30,15 +30,20 @@ export function add(a: Tensor, b: Operand): Tensor {
 
 // y = a - b;  da = dy,  db = -dy
 export function sub(a: Tensor, b: Operand): Tensor {
-  if (typeof b === 'number') return record(runMap('sub', 'addScalar', [a], { param: -b }), 'sub', [a], [], (dy) => [dy]);
+  if (typeof b === 'number')
+    return record(runMap('sub', 'addScalar', [a], { param: -b }), 'sub', [a], [], (dy) => [dy]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('sub', 'sub', [a, b]);
-  return record(y, 'sub', [a, b], [], (dy, _, needs) => [sumToShape(dy, sa), needs[1] ? sumToShape(dy.neg(), sb) : null]);
+  return record(y, 'sub', [a, b], [], (dy, _, needs) => [
+    sumToShape(dy, sa),
+    needs[1] ? sumToShape(dy.neg(), sb) : null,
+  ]);
 }
 
 // y = a * b;  da = dy * b,  db = dy * a
 export function mul(a: Tensor, b: Operand): Tensor {
-  if (typeof b === 'number') return record(runMap('mul', 'mulScalar', [a], { param: b }), 'mul', [a], [], (dy) => [dy.mul(b)]);
+  if (typeof b === 'number')
+    return record(runMap('mul', 'mulScalar', [a], { param: b }), 'mul', [a], [], (dy) => [dy.mul(b)]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('mul', 'mul', [a, b]);
   return record(y, 'mul', [a, b], [a, b], (dy, [a, b], needs) => [
@@ -49,7 +54,8 @@ export function mul(a: Tensor, b: Operand): Tensor {
 
 // y = a / b;  da = dy / b,  db = -dy * y / b
 export function div(a: Tensor, b: Operand): Tensor {
-  if (typeof b === 'number') return record(runMap('div', 'mulScalar', [a], { param: 1 / b }), 'div', [a], [], (dy) => [dy.div(b)]);
+  if (typeof b === 'number')
+    return record(runMap('div', 'mulScalar', [a], { param: 1 / b }), 'div', [a], [], (dy) => [dy.div(b)]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('div', 'div', [a, b]);
   return record(y, 'div', [a, b], [b, y], (dy, [b, y], needs) => [
@@ -171,7 +177,8 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   if (!like) throw new Error('where: at least one of a and b must be a tensor');
   const [at, bt] = [asTensor(like, a), asTensor(like, b)];
   const dtype = isFloat(at.dtype) ? at.dtype : 'float32';
-  if (!isFloat(at.dtype) || !isFloat(bt.dtype)) throw new Error(`where: a and b must be float tensors (got ${at.dtype}, ${bt.dtype})`);
+  if (!isFloat(at.dtype) || !isFloat(bt.dtype))
+    throw new Error(`where: a and b must be float tensors (got ${at.dtype}, ${bt.dtype})`);
   const [sa, sb] = [at.shape, bt.shape];
   const y = runMap('where', 'where', [cond, at, bt], { dtype });
   const out = record(y, 'where', [at, bt], [cond], (dy, [c], needs) => {

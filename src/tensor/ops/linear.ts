@@ -24,7 +24,9 @@ function activationGrad(dy: Tensor, y: Tensor, act: Activation): Tensor {
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation: Activation = 'none'): Tensor {
   if (weight.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
-    throw new Error(`linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ([out, in] with in = the input's last dim)`);
+    throw new Error(
+      `linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ([out, in] with in = the input's last dim)`,
+    );
   }
   const [outF, inF] = weight.shape as [number, number];
   const x2 = x.rank === 2 ? x : x.reshape([-1, inF]);

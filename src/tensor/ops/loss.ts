@@ -8,17 +8,29 @@ import { sumToShape } from './sum-to-shape.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
-export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  logits: Tensor,
+  targets: Tensor,
+  opts: { reduction?: Reduction } = {},
+): Tensor {
   const reduction = opts.reduction ?? 'mean';
   if (!['none', 'sum', 'mean'].includes(reduction)) {
-    throw new Error(`binaryCrossEntropyWithLogits: reduction must be 'none', 'sum' or 'mean', got '${String(reduction)}'`);
+    throw new Error(
+      `binaryCrossEntropyWithLogits: reduction must be 'none', 'sum' or 'mean', got '${String(reduction)}'`,
+    );
   }
   const [sl, st] = [logits.shape, targets.shape];
   const y = runMap('binaryCrossEntropyWithLogits', 'bceWithLogits', [logits, targets]);
-  const perElement = record(y, 'binaryCrossEntropyWithLogits', [logits, targets], [logits, targets], (dy, [l, x], needs) => [
-    needs[0] ? sumToShape(dy.mul(l!.sigmoid().sub(x!)), sl) : null,
-    needs[1] ? sumToShape(dy.mul(l!).neg(), st) : null,
-  ]);
+  const perElement = record(
+    y,
+    'binaryCrossEntropyWithLogits',
+    [logits, targets],
+    [logits, targets],
+    (dy, [l, x], needs) => [
+      needs[0] ? sumToShape(dy.mul(l!.sigmoid().sub(x!)), sl) : null,
+      needs[1] ? sumToShape(dy.mul(l!).neg(), st) : null,
+    ],
+  );
   if (reduction === 'none') return perElement;
   const reduced = reduction === 'sum' ? perElement.sum() : perElement.mean();
   perElement.dispose();

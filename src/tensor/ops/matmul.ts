@@ -20,14 +20,18 @@ export interface MatmulExtras {
 export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtras = {}): Tensor {
   const { transA = false, transB = false } = extras;
   if (a.rank < 2 || b.rank < 2) {
-    throw new Error(`${name}: ${fmt(a.shape)} @ ${fmt(b.shape)}: both operands must be at least 2-D (reshape a vector to [1,n] or [n,1])`);
+    throw new Error(
+      `${name}: ${fmt(a.shape)} @ ${fmt(b.shape)}: both operands must be at least 2-D (reshape a vector to [1,n] or [n,1])`,
+    );
   }
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const [k2, n] = transB ? [bc, br] : [br, bc];
   if (k !== k2) {
-    throw new Error(`${name}: ${fmt(a.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b.shape)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`);
+    throw new Error(
+      `${name}: ${fmt(a.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b.shape)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
+    );
   }
   if (extras.bias && !(extras.bias.rank === 1 && extras.bias.shape[0] === n)) {
     throw new Error(`${name}: bias ${fmt(extras.bias.shape)} does not match the ${n} output columns`);
@@ -40,7 +44,14 @@ export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtr
 
   // B shared by every batch entry and A's rows contiguous: one big (batch·M)×K product.
   if (sizeOf(batchB) === 1 && !transA) {
-    const out = runMatmul(name, a, b, [sizeOf(batch) * m, n], { ...common, m: sizeOf(batch) * m, batch: 1, aBatchStride: 0, bBatchStride: 0 }, extras.bias);
+    const out = runMatmul(
+      name,
+      a,
+      b,
+      [sizeOf(batch) * m, n],
+      { ...common, m: sizeOf(batch) * m, batch: 1, aBatchStride: 0, bBatchStride: 0 },
+      extras.bias,
+    );
     return withShape(out, outShape);
   }
   // Otherwise each operand either has the full batch or a single matrix (stride 0); a partial
@@ -52,7 +63,14 @@ export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtr
   };
   const [ae, aStride] = fit(a, batchA);
   const [be, bStride] = fit(b, batchB);
-  const out = runMatmul(name, ae, be, outShape, { ...common, batch: sizeOf(batch), aBatchStride: aStride, bBatchStride: bStride }, extras.bias);
+  const out = runMatmul(
+    name,
+    ae,
+    be,
+    outShape,
+    { ...common, batch: sizeOf(batch), aBatchStride: aStride, bBatchStride: bStride },
+    extras.bias,
+  );
   if (ae !== a) ae.dispose();
   if (be !== b) be.dispose();
   return out;

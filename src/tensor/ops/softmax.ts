@@ -15,7 +15,12 @@ function lseKeep(x: Tensor, axes: readonly number[]): Tensor {
       const m = x.max([...axes], true);
       // an all -inf (or +inf) row would give inf - inf = NaN; shift by 0 there instead
       const shift = where(m.abs().lt(Infinity), m, 0);
-      return x.sub(shift).exp().sum([...axes], true).log().add(shift);
+      return x
+        .sub(shift)
+        .exp()
+        .sum([...axes], true)
+        .log()
+        .add(shift);
     }),
   );
 }
@@ -26,8 +31,18 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], keepdims
   const ax = normalizeAxes('logsumexp', axes, x.rank);
   const kept = lseKeep(x, ax);
   const keptShape = kept.shape;
-  const out = keepdims ? kept : withShape(kept, x.shape.filter((_, i) => !ax.includes(i)));
-  return record(out, 'logsumexp', [x], [x, out], (dy, [x, y]) => [x!.sub(y!.reshape([...keptShape])).exp().mul(dy.reshape([...keptShape]))]);
+  const out = keepdims
+    ? kept
+    : withShape(
+        kept,
+        x.shape.filter((_, i) => !ax.includes(i)),
+      );
+  return record(out, 'logsumexp', [x], [x, out], (dy, [x, y]) => [
+    x!
+      .sub(y!.reshape([...keptShape]))
+      .exp()
+      .mul(dy.reshape([...keptShape])),
+  ]);
 }
 
 // y = exp(x - logsumexp(x));  dx = y * (dy - sum(dy * y))

@@ -88,7 +88,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const ax = normalizeAxis('concat', axis, first.rank);
   sameBackend('concat', tensors);
   for (const t of tensors) {
-    const ok = t.rank === first.rank && t.dtype === first.dtype && t.shape.every((d, i) => i === ax || d === first.shape[i]);
+    const ok =
+      t.rank === first.rank && t.dtype === first.dtype && t.shape.every((d, i) => i === ax || d === first.shape[i]);
     if (!ok) throw new Error(`concat: ${tensors.map((x) => x.describe()).join(', ')} differ outside axis ${axis}`);
   }
   const shape = first.shape.map((d, i) => (i === ax ? tensors.reduce((n, t) => n + t.shape[ax]!, 0) : d));
@@ -112,8 +113,13 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  */
 export function oneHot(indices: Tensor, n: number): Tensor {
   if (indices.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${indices.describe()}`);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`oneHot: the number of classes must be a positive integer, got ${n}`);
-  const classes = tensor(Int32Array.from({ length: n }, (_, i) => i), [n], { dtype: 'int32', backend: indices.backend });
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`oneHot: the number of classes must be a positive integer, got ${n}`);
+  const classes = tensor(
+    Int32Array.from({ length: n }, (_, i) => i),
+    [n],
+    { dtype: 'int32', backend: indices.backend },
+  );
   const column = new Tensor(indices.storage.retain(), [...indices.shape, 1], 'int32');
   const y = runMap('oneHot', 'eq', [column, classes], { dtype: defaultFloatDType() });
   column.dispose();

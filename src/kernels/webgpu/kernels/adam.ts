@@ -39,6 +39,21 @@ export function encodeAdam(rt: Runtime, p: WebGPUBuf, g: WebGPUBuf, m: WebGPUBuf
   if (p.size === 0) return;
   const n4 = Math.ceil(p.size / 4);
   const kernel = rt.variant('adam', () => ({ name: 'adam', source, slots }));
-  const params = { n4, lr: d.lr, beta1: d.beta1, beta2: d.beta2, eps: d.eps, wd: d.weightDecay, bias1: d.bias1, bias2: d.bias2 };
-  rt.dispatch(kernel, params, [p.gpuBuffer, g.gpuBuffer, m.gpuBuffer, v.gpuBuffer], vecWorkgroups(n4), rt.profiling ? `adam ${p.size}` : undefined);
+  const params = {
+    n4,
+    lr: d.lr,
+    beta1: d.beta1,
+    beta2: d.beta2,
+    eps: d.eps,
+    wd: d.weightDecay,
+    bias1: d.bias1,
+    bias2: d.bias2,
+  };
+  rt.dispatch(
+    kernel,
+    params,
+    [p.gpuBuffer, g.gpuBuffer, m.gpuBuffer, v.gpuBuffer],
+    vecWorkgroups(n4),
+    rt.profiling ? `adam ${p.size}` : undefined,
+  );
 }

@@ -33,7 +33,24 @@ fn f32_as_i32_(w: u32) -> u32 { return bitcast<u32>(i32(bitcast<f32>(w))); }
 @compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
-${vecLoop('n', [offsetsFromIndex(rank, 2, (d) => `shape${d}`, (j, d) => (j === 0 ? `src${d}` : `dst${d}`), 'i', 'i32'), `  off0 += srcOffset;`, `  off1 += dstOffset;`, `  D[u32(off1)] = ${convert(from, to)};`].join('\n').replace(/^/gm, '  '))}
+${vecLoop(
+  'n',
+  [
+    offsetsFromIndex(
+      rank,
+      2,
+      (d) => `shape${d}`,
+      (j, d) => (j === 0 ? `src${d}` : `dst${d}`),
+      'i',
+      'i32',
+    ),
+    `  off0 += srcOffset;`,
+    `  off1 += dstOffset;`,
+    `  D[u32(off1)] = ${convert(from, to)};`,
+  ]
+    .join('\n')
+    .replace(/^/gm, '  '),
+)}
 }`;
   return { name: `copy_rank${rank}${from === to ? '' : `_${from}_to_${to}`}`, source, slots };
 }
@@ -42,7 +59,9 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
   const n = sizeOf(shape);
   if (n === 0) return;
   if (from.strides.length !== shape.length || to.strides.length !== shape.length) {
-    throw new Error(`copy: shape has rank ${shape.length} but strides have ${from.strides.length} and ${to.strides.length}`);
+    throw new Error(
+      `copy: shape has rank ${shape.length} but strides have ${from.strides.length} and ${to.strides.length}`,
+    );
   }
   const c = coalesce(shape, [from.strides, to.strides]);
   const rank = c.shape.length;
@@ -57,5 +76,11 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
     params[`dst${d}`] = c.strides[1][d];
   }
   // 4 elements per invocation
-  rt.dispatch(kernel, params, [src.gpuBuffer, dst.gpuBuffer], vecWorkgroups(n), rt.profiling ? `copy rank${rank} ${shape.join('×')}` : undefined);
+  rt.dispatch(
+    kernel,
+    params,
+    [src.gpuBuffer, dst.gpuBuffer],
+    vecWorkgroups(n),
+    rt.profiling ? `copy rank${rank} ${shape.join('×')}` : undefined,
+  );
 }

@@ -28,5 +28,11 @@ export function encodeFill(rt: Runtime, out: WebGPUBuf, value: number): void {
   if (out.size === 0) return;
   const n4 = Math.ceil(out.size / 4);
   const kernel = rt.variant('fill', () => ({ name: 'fill', source, slots }));
-  rt.dispatch(kernel, { n4, bits: bitsOf(value, out.dtype as 'float32' | 'int32') }, [out.gpuBuffer], vecWorkgroups(n4), rt.profiling ? `fill ${out.size}` : undefined);
+  rt.dispatch(
+    kernel,
+    { n4, bits: bitsOf(value, out.dtype as 'float32' | 'int32') },
+    [out.gpuBuffer],
+    vecWorkgroups(n4),
+    rt.profiling ? `fill ${out.size}` : undefined,
+  );
 }

@@ -76,7 +76,21 @@ ${bindings(dtypes.map(wgslScalar), 'f32')}
 @compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
-${vecLoop('n', [offsetsFromIndex(rank, dtypes.length, (d) => `shape${d}`, (j, d) => `s${j}_${d}`), ...loads, `  O[i] = op_(${args.join(', ')}, p);`].join('\n').replace(/^/gm, '  '))}
+${vecLoop(
+  'n',
+  [
+    offsetsFromIndex(
+      rank,
+      dtypes.length,
+      (d) => `shape${d}`,
+      (j, d) => `s${j}_${d}`,
+    ),
+    ...loads,
+    `  O[i] = op_(${args.join(', ')}, p);`,
+  ]
+    .join('\n')
+    .replace(/^/gm, '  '),
+)}
 }`;
   return { name: `map_${op}_strided${rank}`, source, slots };
 }
@@ -106,7 +120,10 @@ export function encodeMap(
     if (a.buf.dtype === 'float64') throw new Error('map: float64 is not supported on webgpu');
     return a.buf.dtype as 'float32' | 'int32';
   });
-  const { shape, strides } = coalesce(outShape, inputs.map((a) => broadcastStrides(a.shape, outShape)));
+  const { shape, strides } = coalesce(
+    outShape,
+    inputs.map((a) => broadcastStrides(a.shape, outShape)),
+  );
   const buffers = [...inputs.map((a) => a.buf.gpuBuffer), out.gpuBuffer];
 
   const contiguous = !forceStrided && shape.length === 1 && strides.every((s) => s[0] === 1 || s[0] === 0);
@@ -114,7 +131,13 @@ export function encodeMap(
     const reads = strides.map((s): ContigRead => (s[0] === 1 ? 'vec' : 'splat'));
     const kernel = rt.variant(`map|${op}|${dtypes}|${reads}`, () => contiguousKernel(op, dtypes, reads));
     const n4 = Math.ceil(n / 4);
-    rt.dispatch(kernel, { n4, p: param }, buffers, vecWorkgroups(n4), rt.profiling ? `map ${op} ${outShape.join('×')}` : undefined);
+    rt.dispatch(
+      kernel,
+      { n4, p: param },
+      buffers,
+      vecWorkgroups(n4),
+      rt.profiling ? `map ${op} ${outShape.join('×')}` : undefined,
+    );
     return;
   }
   const rank = shape.length;
@@ -122,5 +145,11 @@ export function encodeMap(
   const params: Record<string, number> = { n, p: param };
   for (let d = 1; d < rank; d++) params[`shape${d}`] = shape[d];
   strides.forEach((s, j) => s.forEach((v, d) => (params[`s${j}_${d}`] = v)));
-  rt.dispatch(kernel, params, buffers, vecWorkgroups(n), rt.profiling ? `map ${op} strided ${outShape.join('×')}` : undefined);
+  rt.dispatch(
+    kernel,
+    params,
+    buffers,
+    vecWorkgroups(n),
+    rt.profiling ? `map ${op} strided ${outShape.join('×')}` : undefined,
+  );
 }

@@ -32,6 +32,18 @@ export function encodeRandom(rt: Runtime, out: WebGPUBuf, desc: RandomDesc): voi
   if (out.dtype !== 'float32') throw new Error(`random: output must be float32, got ${out.dtype}`);
   if (out.size === 0) return;
   const kernel = rt.variant(`random|${desc.dist}`, () => randomKernel(desc.dist));
-  const params = { n: out.size, k0: desc.seed[0] >>> 0, k1: desc.seed[1] >>> 0, s0: desc.stream[0] >>> 0, s1: desc.stream[1] >>> 0 };
-  rt.dispatch(kernel, params, [out.gpuBuffer], grid1d(Math.ceil(out.size / WG)), rt.profiling ? `random ${desc.dist} ${out.size}` : undefined);
+  const params = {
+    n: out.size,
+    k0: desc.seed[0] >>> 0,
+    k1: desc.seed[1] >>> 0,
+    s0: desc.stream[0] >>> 0,
+    s1: desc.stream[1] >>> 0,
+  };
+  rt.dispatch(
+    kernel,
+    params,
+    [out.gpuBuffer],
+    grid1d(Math.ceil(out.size / WG)),
+    rt.profiling ? `random ${desc.dist} ${out.size}` : undefined,
+  );
 }

@@ -60,11 +60,25 @@ ${paramsLets(slots)}
   let o = ${FLAT_WORKGROUP};
   // o is uniform across the workgroup, so returning here keeps the barriers below uniform
   if (o >= outCount) { return; }
-${offsetsFromIndex(keptRank, 1, (d) => `kshape${d}`, (_j, d) => `kstride${d}`, 'o')}
+${offsetsFromIndex(
+  keptRank,
+  1,
+  (d) => `kshape${d}`,
+  (_j, d) => `kstride${d}`,
+  'o',
+)}
   let base = off0;
   var acc = ${FOLD[op].init};
   for (var r = lid; r < redCount; r += ${TREE_WG}u) {
-${offsetsFromIndex(redRank, 1, (d) => `rshape${d}`, (_j, d) => `rstride${d}`, 'r', 'u32', 'r_').replace(/^/gm, '  ')}
+${offsetsFromIndex(
+  redRank,
+  1,
+  (d) => `rshape${d}`,
+  (_j, d) => `rstride${d}`,
+  'r',
+  'u32',
+  'r_',
+).replace(/^/gm, '  ')}
     acc = combine_(acc, X[base + r_off0]);
   }
   partial[lid] = acc;
@@ -86,11 +100,25 @@ fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
   let o = (${FLAT_WORKGROUP}) * ${SERIAL_WG}u + lid;
   if (o >= outCount) { return; }
-${offsetsFromIndex(keptRank, 1, (d) => `kshape${d}`, (_j, d) => `kstride${d}`, 'o')}
+${offsetsFromIndex(
+  keptRank,
+  1,
+  (d) => `kshape${d}`,
+  (_j, d) => `kstride${d}`,
+  'o',
+)}
   let base = off0;
   var acc = ${FOLD[op].init};
   for (var r = 0u; r < redCount; r++) {
-${offsetsFromIndex(redRank, 1, (d) => `rshape${d}`, (_j, d) => `rstride${d}`, 'r', 'u32', 'r_').replace(/^/gm, '  ')}
+${offsetsFromIndex(
+  redRank,
+  1,
+  (d) => `rshape${d}`,
+  (_j, d) => `rstride${d}`,
+  'r',
+  'u32',
+  'r_',
+).replace(/^/gm, '  ')}
     acc = combine_(acc, X[base + r_off0]);
   }
   O[o] = acc;
@@ -131,9 +159,16 @@ export function encodeReduce(
   const redCount = sizeOf(redAxes.map((i) => inShape[i]));
   if (out.size < outCount) throw new Error(`reduce: output holds ${out.size} elements, needs ${outCount}`);
   if (outCount === 0) return;
-  const kept = coalesce(keptAxes.map((i) => inShape[i]), [keptAxes.map((i) => strides[i])]);
-  const red = coalesce(redAxes.map((i) => inShape[i]), [redAxes.map((i) => strides[i])]);
-  const kr = kept.shape.length, rr = red.shape.length;
+  const kept = coalesce(
+    keptAxes.map((i) => inShape[i]),
+    [keptAxes.map((i) => strides[i])],
+  );
+  const red = coalesce(
+    redAxes.map((i) => inShape[i]),
+    [redAxes.map((i) => strides[i])],
+  );
+  const kr = kept.shape.length,
+    rr = red.shape.length;
   const innermost = rank > 0 && reduced.has(rank - 1) && inShape[rank - 1] > 1;
   const kind = force ?? chooseReduceKernel(outCount, redCount, innermost);
   const kernel = rt.variant(`reduce|${op}|${kind}|${kr}|${rr}`, () =>
@@ -150,6 +185,8 @@ export function encodeReduce(
   }
   // an empty reduction (some reduced axis of size 0) loops zero times and writes the identity
   const groups = kind === 'tree' ? outCount : Math.ceil(outCount / SERIAL_WG);
-  const label = rt.profiling ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAxes.map((i) => inShape[i]).join('×') || '1'}` : undefined;
+  const label = rt.profiling
+    ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAxes.map((i) => inShape[i]).join('×') || '1'}`
+    : undefined;
   rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups), label);
 }

@@ -56,7 +56,9 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const LANE = ['x', 'y', 'z', 'w'];
 
 export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec {
-  const R = cfg.rows, Q = cfg.quads, C = 4 * Q;
+  const R = cfg.rows,
+    Q = cfg.quads,
+    C = 4 * Q;
   const pre: string[] = []; // before the K loop
   const body: string[] = []; // the K loop body
 
@@ -85,15 +87,26 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
   } else if (!v.transB) {
     for (const c of range(C)) pre.push(`  let bc${c} = min(col0 + ${c}u, N - 1u);`);
     body.push(`    let bK = bBase + p * N;`);
-    for (const q of range(Q)) body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bK + bc${q * 4 + c}]`).join(', ')});`);
+    for (const q of range(Q))
+      body.push(
+        `    let b${q} = vec4<f32>(${range(4)
+          .map((c) => `B[bK + bc${q * 4 + c}]`)
+          .join(', ')});`,
+      );
   } else {
     // Bᵀ is stored N×K: op(B)[p][j] = B[j*K + p], C separate rows of storage
     for (const c of range(C)) pre.push(`  let bCol${c} = bBase + min(col0 + ${c}u, N - 1u) * K;`);
-    for (const q of range(Q)) body.push(`    let b${q} = vec4<f32>(${range(4).map((c) => `B[bCol${q * 4 + c} + p]`).join(', ')});`);
+    for (const q of range(Q))
+      body.push(
+        `    let b${q} = vec4<f32>(${range(4)
+          .map((c) => `B[bCol${q * 4 + c} + p]`)
+          .join(', ')});`,
+      );
   }
 
   // --- the multiply-adds
-  for (const t of range(R)) for (const q of range(Q)) body.push(`    acc${t}_${q} = fma(vec4<f32>(a${t}), b${q}, acc${t}_${q});`);
+  for (const t of range(R))
+    for (const q of range(Q)) body.push(`    acc${t}_${q} = fma(vec4<f32>(a${t}), b${q}, acc${t}_${q});`);
 
   // --- epilogue: bias, activation, store the rows and columns that exist. A loop over rows
   // with a run-time trip count, not unrolled: fully inlined activations took the driver ~0.5 s

@@ -37,7 +37,14 @@ export function variantName(s: MatmulStrategy, v: MatmulVariant): string {
  *  of this dispatch (batches beyond 65535 take several dispatches); the epilogue: whether to add
  *  the bias, and which activation (ACTIVATION_CODE). */
 export const MATMUL_SLOTS: readonly ParamSlot[] = [
-  u32('M'), u32('N'), u32('K'), u32('aStride'), u32('bStride'), u32('batchOffset'), u32('hasBias'), u32('act'),
+  u32('M'),
+  u32('N'),
+  u32('K'),
+  u32('aStride'),
+  u32('bStride'),
+  u32('batchOffset'),
+  u32('hasBias'),
+  u32('act'),
 ];
 
 export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };

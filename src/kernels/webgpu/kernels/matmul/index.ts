@@ -73,7 +73,8 @@ export function encodeMatmul(
   dummy: WebGPUBuf,
 ): void {
   const { m, n, k, batch } = d;
-  if (![m, n, k, batch].every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`matmul: bad sizes m=${m} n=${n} k=${k} batch=${batch}`);
+  if (![m, n, k, batch].every((x) => Number.isInteger(x) && x >= 0))
+    throw new Error(`matmul: bad sizes m=${m} n=${n} k=${k} batch=${batch}`);
   if (out.size < batch * m * n) throw new Error(`matmul: output holds ${out.size} elements, needs ${batch * m * n}`);
   if (bias && bias.size < n) throw new Error(`matmul: bias holds ${bias.size} elements, needs ${n}`);
   if (m === 0 || n === 0 || batch === 0) return;
@@ -87,14 +88,24 @@ export function encodeMatmul(
   const v = matmulVariant(d);
   const p = plan(strategy, v, d);
   const kernel = rt.variant(p.key, p.make);
-  const gx = Math.ceil(n / p.cols), gy = Math.ceil(m / p.rows);
-  if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM) throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
+  const gx = Math.ceil(n / p.cols),
+    gy = Math.ceil(m / p.rows);
+  if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM)
+    throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
   const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer];
   const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'] };
   const label = rt.profiling ? matmulLabel(strategy, d, !!bias) : undefined;
   for (let first = 0; first < batch; first += MAX_WORKGROUPS_PER_DIM) {
     const count = Math.min(MAX_WORKGROUPS_PER_DIM, batch - first);
-    const params = { M: m, N: n, K: k, aStride: d.aBatchStride, bStride: d.bBatchStride, batchOffset: first, ...epilogue };
+    const params = {
+      M: m,
+      N: n,
+      K: k,
+      aStride: d.aBatchStride,
+      bStride: d.bBatchStride,
+      batchOffset: first,
+      ...epilogue,
+    };
     rt.dispatch(kernel, params, buffers, [gx, gy, count], label);
   }
 }

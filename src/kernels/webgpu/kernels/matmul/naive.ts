@@ -3,7 +3,15 @@
 // the kernel is bound by loads, ~1 GFLOP/s on a CPU driver, but it is the obviously correct one.
 import { paramsDecl, paramsLets } from '../../params.js';
 import type { KernelSpec } from '../../runtime.js';
-import { aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
+import {
+  aIndex,
+  bIndex,
+  MATMUL_HELPERS,
+  MATMUL_SLOTS,
+  matmulBindings,
+  variantName,
+  type MatmulVariant,
+} from './common.js';
 
 /** Output elements per workgroup: 8 × 8. */
 export const NAIVE_TILE = 8;

@@ -7,7 +7,15 @@
 // GPUs that is the winning trade; on a CPU driver the barriers dominate (measured ~1 GFLOP/s).
 import { paramsDecl, paramsLets } from '../../params.js';
 import type { KernelSpec } from '../../runtime.js';
-import { aIndex, bIndex, MATMUL_HELPERS, MATMUL_SLOTS, matmulBindings, variantName, type MatmulVariant } from './common.js';
+import {
+  aIndex,
+  bIndex,
+  MATMUL_HELPERS,
+  MATMUL_SLOTS,
+  matmulBindings,
+  variantName,
+  type MatmulVariant,
+} from './common.js';
 
 export const TILED_TILE = 64; // output rows and columns per workgroup
 const TK = 16; // K slice per step
@@ -46,7 +54,11 @@ export function tiledMatmul(v: MatmulVariant): KernelSpec {
       : `  if (hasBias != 0u) { bv = vec4<f32>(${[0, 1, 2, 3].map((c) => `bias[min(c0 + ${c}u, N - 1u)]`).join(', ')}); }`,
   );
   for (let t = 0; t < 4; t++) {
-    store.push(`  if (r0 + ${t}u < M) {`, `    let o = oBase + (r0 + ${t}u) * N;`, `    let y = act4_(acc${t} + bv, act);`);
+    store.push(
+      `  if (r0 + ${t}u < M) {`,
+      `    let o = oBase + (r0 + ${t}u) * N;`,
+      `    let y = act4_(acc${t} + bv, act);`,
+    );
     if (s.outVec) {
       store.push(`    if (c0 < N) { O[(o + c0) / 4u] = y; }`);
     } else {

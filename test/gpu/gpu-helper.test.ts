@@ -18,5 +18,7 @@ it('returns null when there is no adapter, so GPU suites skip', async () => {
 
 it('fails when VAE_REQUIRE_WEBGPU=1 and there is no adapter', async () => {
   process.env.VAE_REQUIRE_WEBGPU = '1';
-  await expect(getGpuBackend(noAdapter, () => {})).rejects.toThrow(/VAE_REQUIRE_WEBGPU=1 but no WebGPU adapter.*install-webgpu-driver/);
+  await expect(getGpuBackend(noAdapter, () => {})).rejects.toThrow(
+    /VAE_REQUIRE_WEBGPU=1 but no WebGPU adapter.*install-webgpu-driver/,
+  );
 });

@@ -20,29 +20,48 @@ function domain(op: MapOp, input: number): [number, number] {
 
 /** Some ops need ties or zeros to be interesting: quantize their inputs. */
 function quantize(op: MapOp, a: Float32Array): Float32Array {
-  if (['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'maximum', 'minimum', 'where'].includes(op)) return a.map((v) => Math.round(v));
+  if (['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'maximum', 'minimum', 'where'].includes(op))
+    return a.map((v) => Math.round(v));
   return a;
 }
 
-const TOL: Partial<Record<MapOp, number>> = { exp: 2e-6, powScalar: 4e-6, log: 2e-6, log1p: 2e-6, softplus: 2e-6, bceWithLogits: 2e-6, tanh: 2e-6, sigmoid: 2e-6 };
+const TOL: Partial<Record<MapOp, number>> = {
+  exp: 2e-6,
+  powScalar: 4e-6,
+  log: 2e-6,
+  log1p: 2e-6,
+  softplus: 2e-6,
+  bceWithLogits: 2e-6,
+  tanh: 2e-6,
+  sigmoid: 2e-6,
+};
 
 /** An output shape and one input shape per operand that broadcasts to it. */
 const shapesArb = (arity: number): fc.Arbitrary<{ out: number[]; ins: number[][] }> =>
-  fc
-    .array(fc.constantFrom(1, 2, 3, 5, 7, 13, 64), { minLength: 0, maxLength: 4 })
-    .chain((out) => {
-      const input = fc
-        .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
-        .map(([drop, ones]) => out.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
-      // half the time all inputs take the full shape (the contiguous kernel)
-      const ins = fc.oneof(fc.constant(Array.from({ length: arity }, () => out)), fc.array(input, { minLength: arity, maxLength: arity }));
-      return ins.map((i) => ({ out, ins: i }));
-    });
+  fc.array(fc.constantFrom(1, 2, 3, 5, 7, 13, 64), { minLength: 0, maxLength: 4 }).chain((out) => {
+    const input = fc
+      .tuple(
+        fc.integer({ min: 0, max: out.length }),
+        fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+      )
+      .map(([drop, ones]) => out.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
+    // half the time all inputs take the full shape (the contiguous kernel)
+    const ins = fc.oneof(
+      fc.constant(Array.from({ length: arity }, () => out)),
+      fc.array(input, { minLength: arity, maxLength: arity }),
+    );
+    return ins.map((i) => ({ out, ins: i }));
+  });
 
 const PARAM: Partial<Record<MapOp, number[]>> = { powScalar: [2, 3, 0.5, -1, 0, 1.5] };
 
 await describeWebGPU('webgpu map', (gpu, cpu) => {
-  async function compare(op: MapOp, shapes: { out: number[]; ins: number[][] }, seed: number, param: number): Promise<void> {
+  async function compare(
+    op: MapOp,
+    shapes: { out: number[]; ins: number[][] },
+    seed: number,
+    param: number,
+  ): Promise<void> {
     const datas = shapes.ins.map((s, j) => {
       const [lo, hi] = domain(op, j);
       return quantize(op, randomArray(sizeOf(s), seed + 7919 * j, lo, hi));
@@ -55,7 +74,11 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     gpu.map(op, gIns, gOut, shapes.out, param);
     cpu.map(op, cIns, cOut, shapes.out, param);
     const rtol = TOL[op] ?? 1e-6;
-    expectClose(await gpu.read(gOut), await cpu.read(cOut), { rtol, atol: rtol, what: `${op} ${JSON.stringify(shapes)}` });
+    expectClose(await gpu.read(gOut), await cpu.read(cOut), {
+      rtol,
+      atol: rtol,
+      what: `${op} ${JSON.stringify(shapes)}`,
+    });
     for (const i of gIns) gpu.free(i.buf);
     gpu.free(gOut);
   }
@@ -64,7 +87,9 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     const arity = MAP_OPS[op].arity;
     const params = PARAM[op] ?? [0.75, -1.25];
     await fc.assert(
-      fc.asyncProperty(shapesArb(arity), fc.integer({ min: 1, max: 1e9 }), fc.constantFrom(...params), (s, seed, p) => compare(op, s, seed, p)),
+      fc.asyncProperty(shapesArb(arity), fc.integer({ min: 1, max: 1e9 }), fc.constantFrom(...params), (s, seed, p) =>
+        compare(op, s, seed, p),
+      ),
       { numRuns: 6 },
     );
   });
@@ -90,8 +115,20 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
       const cOut = cpu.alloc(n, 'float32');
       const g = gpu.upload(data, 'float32');
       const c = cpu.upload(data, 'float32');
-      gpu.map(op, ins.map((shape) => ({ buf: g, shape })), gOut, outShape, param);
-      cpu.map(op, ins.map((shape) => ({ buf: c, shape })), cOut, outShape, param);
+      gpu.map(
+        op,
+        ins.map((shape) => ({ buf: g, shape })),
+        gOut,
+        outShape,
+        param,
+      );
+      cpu.map(
+        op,
+        ins.map((shape) => ({ buf: c, shape })),
+        cOut,
+        outShape,
+        param,
+      );
       expectClose(await gpu.read(gOut), await cpu.read(cOut), { rtol: 1e-6, what: op });
       gpu.free(g);
       gpu.free(gOut);
@@ -102,22 +139,50 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     const labels = new Int32Array([3, 0, 9, 1, 1]);
     const classes = 10;
     const idx = gpu.upload(labels, 'int32');
-    const arange = gpu.upload(Int32Array.from({ length: classes }, (_, i) => i), 'int32');
+    const arange = gpu.upload(
+      Int32Array.from({ length: classes }, (_, i) => i),
+      'int32',
+    );
     const out = poisoned(gpu, labels.length * classes);
-    gpu.map('eq', [{ buf: idx, shape: [5, 1] }, { buf: arange, shape: [classes] }], out, [5, classes]);
+    gpu.map(
+      'eq',
+      [
+        { buf: idx, shape: [5, 1] },
+        { buf: arange, shape: [classes] },
+      ],
+      out,
+      [5, classes],
+    );
     const got = await gpu.read(out);
     expect(got).toBeInstanceOf(Float32Array);
-    for (let r = 0; r < 5; r++) for (let c = 0; c < classes; c++) expect(got[r * classes + c]).toBe(c === labels[r] ? 1 : 0);
+    for (let r = 0; r < 5; r++)
+      for (let c = 0; c < classes; c++) expect(got[r * classes + c]).toBe(c === labels[r] ? 1 : 0);
     // mixed int32 + float32, contiguous path
     const f = gpu.upload(new Float32Array([0.5, 0.5, 0.5, 0.5, 0.5]), 'float32');
     const o2 = poisoned(gpu, 5);
-    gpu.map('add', [{ buf: idx, shape: [5] }, { buf: f, shape: [5] }], o2, [5]);
+    gpu.map(
+      'add',
+      [
+        { buf: idx, shape: [5] },
+        { buf: f, shape: [5] },
+      ],
+      o2,
+      [5],
+    );
     expect(Array.from(await gpu.read(o2))).toEqual([3.5, 0.5, 9.5, 1.5, 1.5]);
   });
 
   it('allows the output to be one of the inputs (in place)', async () => {
     const x = gpu.upload(new Float32Array([1, 2, 3, 4, 5]), 'float32');
-    gpu.map('mul', [{ buf: x, shape: [5] }, { buf: x, shape: [5] }], x, [5]);
+    gpu.map(
+      'mul',
+      [
+        { buf: x, shape: [5] },
+        { buf: x, shape: [5] },
+      ],
+      x,
+      [5],
+    );
     gpu.map('addScalar', [{ buf: x, shape: [5] }], x, [5], 1);
     expect(Array.from(await gpu.read(x))).toEqual([2, 5, 10, 17, 26]);
   });
@@ -127,7 +192,17 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     const i = gpu.alloc(4, 'int32');
     expect(() => gpu.map('neg', [{ buf: x, shape: [4] }], i, [4])).toThrow(/float32/);
     expect(() => gpu.map('add', [{ buf: x, shape: [4] }], x, [4])).toThrow(/2 input/);
-    expect(() => gpu.map('add', [{ buf: x, shape: [4] }, { buf: x, shape: [3] }], x, [4])).toThrow(/\[3\] does not broadcast to \[4\]/);
+    expect(() =>
+      gpu.map(
+        'add',
+        [
+          { buf: x, shape: [4] },
+          { buf: x, shape: [3] },
+        ],
+        x,
+        [4],
+      ),
+    ).toThrow(/\[3\] does not broadcast to \[4\]/);
     expect(() => gpu.map('nope' as MapOp, [{ buf: x, shape: [4] }], x, [4])).toThrow(/unknown op 'nope'/);
   });
 
@@ -137,7 +212,15 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     const out: Buf = poisoned(gpu, 2 * cols);
     const rowShift = gpu.upload(new Float32Array([10, 20]), 'float32');
     const shape: Shape = [2, cols];
-    gpu.map('add', [{ buf: a, shape: [cols] }, { buf: rowShift, shape: [2, 1] }], out, shape);
+    gpu.map(
+      'add',
+      [
+        { buf: a, shape: [cols] },
+        { buf: rowShift, shape: [2, 1] },
+      ],
+      out,
+      shape,
+    );
     const got = await gpu.read(out);
     const want = await gpu.read(a);
     for (let r = 0; r < 2; r++) {
@@ -146,5 +229,5 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     expect(got.every((v) => !Number.isNaN(v))).toBe(true);
     gpu.free(a);
     gpu.free(out);
-});
+  });
 });

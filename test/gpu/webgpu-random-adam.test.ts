@@ -18,7 +18,8 @@ await describeWebGPU('webgpu random, adam, fill', (gpu, cpu) => {
           gpu.random(g, desc);
           const c = cpu.alloc(n, 'float32');
           cpu.random(c, desc);
-          const got = await gpu.read(g), want = await cpu.read(c);
+          const got = await gpu.read(g),
+            want = await cpu.read(c);
           if (dist === 'uniform') {
             expectBitEqual(got, want, 'uniform');
             expect(got.every((v) => v > 0 && v < 1)).toBe(true);
@@ -51,37 +52,52 @@ await describeWebGPU('webgpu random, adam, fill', (gpu, cpu) => {
     const g = poisoned(gpu, n);
     gpu.random(g, { seed: [9, 8], stream: [7, 6], dist: 'uniform' });
     const got = await gpu.read(g);
-    for (const i of [0, 65535 * 64 - 1, 65535 * 64, n - 1]) expect(got[i]).toBe(Math.fround(bitsToUniform(philox4x32(i, 7, 6, 0, 9, 8)[0])));
+    for (const i of [0, 65535 * 64 - 1, 65535 * 64, n - 1])
+      expect(got[i]).toBe(Math.fround(bitsToUniform(philox4x32(i, 7, 6, 0, 9, 8)[0])));
     expect(got.every((v) => v > 0 && v < 1)).toBe(true);
     gpu.free(g);
   });
 
   it('adam matches the CPU step over several iterations', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 1e9 }), fc.boolean(), async (n, seed, decay) => {
-        const d0 = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: decay ? 0.01 : 0 };
-        const p = randomArray(n, seed), m = new Float32Array(n), v = new Float32Array(n);
-        const gp = gpu.upload(p, 'float32'), gm = gpu.upload(m, 'float32'), gv = gpu.upload(v, 'float32');
-        const cp = cpu.upload(p, 'float32'), cm = cpu.upload(m, 'float32'), cv = cpu.upload(v, 'float32');
-        for (let t = 1; t <= 3; t++) {
-          const grad = randomArray(n, seed + t, -3, 3);
-          const desc: AdamDesc = { ...d0, bias1: 1 - d0.beta1 ** t, bias2: 1 - d0.beta2 ** t };
-          const gg = gpu.upload(grad, 'float32');
-          gpu.adam(gp, gg, gm, gv, desc);
-          cpu.adam(cp, cpu.upload(grad, 'float32'), cm, cv, desc);
-          gpu.free(gg);
-        }
-        expectClose(await gpu.read(gm), await cpu.read(cm), { rtol: 1e-5, atol: 1e-7, what: 'm' });
-        expectClose(await gpu.read(gv), await cpu.read(cv), { rtol: 1e-5, atol: 1e-7, what: 'v' });
-        expectClose(await gpu.read(gp), await cpu.read(cp), { rtol: 1e-5, atol: 1e-6, what: 'param' });
-        [gp, gm, gv].forEach((b) => gpu.free(b));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.boolean(),
+        async (n, seed, decay) => {
+          const d0 = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: decay ? 0.01 : 0 };
+          const p = randomArray(n, seed),
+            m = new Float32Array(n),
+            v = new Float32Array(n);
+          const gp = gpu.upload(p, 'float32'),
+            gm = gpu.upload(m, 'float32'),
+            gv = gpu.upload(v, 'float32');
+          const cp = cpu.upload(p, 'float32'),
+            cm = cpu.upload(m, 'float32'),
+            cv = cpu.upload(v, 'float32');
+          for (let t = 1; t <= 3; t++) {
+            const grad = randomArray(n, seed + t, -3, 3);
+            const desc: AdamDesc = { ...d0, bias1: 1 - d0.beta1 ** t, bias2: 1 - d0.beta2 ** t };
+            const gg = gpu.upload(grad, 'float32');
+            gpu.adam(gp, gg, gm, gv, desc);
+            cpu.adam(cp, cpu.upload(grad, 'float32'), cm, cv, desc);
+            gpu.free(gg);
+          }
+          expectClose(await gpu.read(gm), await cpu.read(cm), { rtol: 1e-5, atol: 1e-7, what: 'm' });
+          expectClose(await gpu.read(gv), await cpu.read(cv), { rtol: 1e-5, atol: 1e-7, what: 'v' });
+          expectClose(await gpu.read(gp), await cpu.read(cp), { rtol: 1e-5, atol: 1e-6, what: 'param' });
+          [gp, gm, gv].forEach((b) => gpu.free(b));
+        },
+      ),
       { numRuns: 10 },
     );
   });
 
   it('adam rejects aliased or mismatched buffers', () => {
-    const a = gpu.alloc(8, 'float32'), b = gpu.alloc(8, 'float32'), c = gpu.alloc(8, 'float32'), d = gpu.alloc(9, 'float32');
+    const a = gpu.alloc(8, 'float32'),
+      b = gpu.alloc(8, 'float32'),
+      c = gpu.alloc(8, 'float32'),
+      d = gpu.alloc(9, 'float32');
     const desc: AdamDesc = { lr: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, bias1: 0.1, bias2: 0.01 };
     expect(() => gpu.adam(a, a, b, c, desc)).toThrow(/different buffers/);
     expect(() => gpu.adam(a, b, c, d, desc)).toThrow(/sizes differ/);

@@ -8,9 +8,23 @@ import { formatProfile, type Profile } from '../../src/kernels/webgpu/index.js';
 import { describeWebGPU, expectClose, randomArray } from '../helpers/gpu.js';
 
 await describeWebGPU('webgpu profile', (gpu, cpu) => {
-  const m = 8, k = 12, n = 16;
-  const desc: MatmulDesc = { batch: 1, m, n, k, transA: false, transB: true, aBatchStride: 0, bBatchStride: 0, activation: 'relu' };
-  const a = randomArray(m * k, 1), b = randomArray(n * k, 2), bias = randomArray(n, 3);
+  const m = 8,
+    k = 12,
+    n = 16;
+  const desc: MatmulDesc = {
+    batch: 1,
+    m,
+    n,
+    k,
+    transA: false,
+    transB: true,
+    aBatchStride: 0,
+    bBatchStride: 0,
+    activation: 'relu',
+  };
+  const a = randomArray(m * k, 1),
+    b = randomArray(n * k, 2),
+    bias = randomArray(n, 3);
 
   /** A small forward pass: linear + relu, exp, row sums. */
   function work(be: typeof gpu | typeof cpu): { out: Buf; sums: Buf } {
@@ -34,10 +48,14 @@ await describeWebGPU('webgpu profile', (gpu, cpu) => {
     expect(p.kernels.find((x) => x.name.startsWith('reduce sum'))?.name).toMatch(/^reduce sum (serial|tree) 8×16→8$/);
     expect(p.dispatches).toBe(p.kernels.reduce((s, x) => s + x.count, 0));
     for (const x of p.kernels) expect(x.totalMs).toBeGreaterThanOrEqual(0);
-    expect(p.kernelMs).toBeCloseTo(p.kernels.reduce((s, x) => s + x.totalMs, 0), 9);
+    expect(p.kernelMs).toBeCloseTo(
+      p.kernels.reduce((s, x) => s + x.totalMs, 0),
+      9,
+    );
     expect(p.wallMs).toBeGreaterThan(0);
     // slowest first
-    for (let i = 1; i < p.kernels.length; i++) expect(p.kernels[i - 1]!.totalMs).toBeGreaterThanOrEqual(p.kernels[i]!.totalMs);
+    for (let i = 1; i < p.kernels.length; i++)
+      expect(p.kernels[i - 1]!.totalMs).toBeGreaterThanOrEqual(p.kernels[i]!.totalMs);
   }
 
   it('names, counts and times each kernel of the profiled work, which still computes the right values', async () => {
@@ -66,7 +84,8 @@ await describeWebGPU('webgpu profile', (gpu, cpu) => {
     const x = gpu.upload(randomArray(64, 4), 'float32');
     const y = gpu.alloc(64, 'float32');
     const p = await gpu.profile(async () => {
-      for (let i = 0; i < 1100; i++) gpu.map(i % 2 ? 'exp' : 'neg', [{ buf: i % 2 ? y : x, shape: [64] }], i % 2 ? x : y, [64]);
+      for (let i = 0; i < 1100; i++)
+        gpu.map(i % 2 ? 'exp' : 'neg', [{ buf: i % 2 ? y : x, shape: [64] }], i % 2 ? x : y, [64]);
       await gpu.read(x);
       gpu.map('neg', [{ buf: x, shape: [64] }], y, [64]);
     });
@@ -82,7 +101,9 @@ await describeWebGPU('webgpu profile', (gpu, cpu) => {
 
   it('refuses nested profiles and time() inside a profile', async () => {
     await expect(gpu.profile(() => gpu.profile(() => {}).then(() => {}))).rejects.toThrow(/cannot nest/);
-    await expect(gpu.profile(() => gpu.runtime.time(() => {}).then(() => {}))).rejects.toThrow(/time\(\) cannot run inside profile/);
+    await expect(gpu.profile(() => gpu.runtime.time(() => {}).then(() => {}))).rejects.toThrow(
+      /time\(\) cannot run inside profile/,
+    );
     // a failing fn: its error comes out, and profiling works again afterwards
     await expect(
       gpu.profile(() => {

@@ -57,19 +57,26 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
     const biasData = randomArray(c.n, c.seed + 2);
     const outSize = c.batch * c.m * c.n;
 
-    const ga = gpu.upload(aData, 'float32'), gb = gpu.upload(bData, 'float32');
+    const ga = gpu.upload(aData, 'float32'),
+      gb = gpu.upload(bData, 'float32');
     const gbias = c.bias ? gpu.upload(biasData, 'float32') : undefined;
     const gout = poisoned(gpu, outSize);
     gpu.setMatmulStrategy(strategy);
     gpu.matmul(ga, gb, gout, { ...desc, bias: gbias });
 
-    const ca = cpu.upload(aData, 'float32'), cb = cpu.upload(bData, 'float32');
+    const ca = cpu.upload(aData, 'float32'),
+      cb = cpu.upload(bData, 'float32');
     const cout = cpu.alloc(outSize, 'float32');
     cpu.matmul(ca, cb, cout, { ...desc, bias: c.bias ? cpu.upload(biasData, 'float32') : undefined });
     // error bound: float32 accumulation of K products, relative to Σ|a||b| (+|bias|)
-    const absA = cpu.upload(aData.map(Math.abs), 'float32'), absB = cpu.upload(bData.map(Math.abs), 'float32');
+    const absA = cpu.upload(aData.map(Math.abs), 'float32'),
+      absB = cpu.upload(bData.map(Math.abs), 'float32');
     const scale = cpu.alloc(outSize, 'float32');
-    cpu.matmul(absA, absB, scale, { ...desc, activation: 'none', bias: c.bias ? cpu.upload(biasData.map(Math.abs), 'float32') : undefined });
+    cpu.matmul(absA, absB, scale, {
+      ...desc,
+      activation: 'none',
+      bias: c.bias ? cpu.upload(biasData.map(Math.abs), 'float32') : undefined,
+    });
     const s = await cpu.read(scale);
     const tol = Array.from(s, (v) => 2e-6 + (c.k + 2) * 2 ** -23 * v);
 
@@ -79,7 +86,10 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
 
   for (const strategy of STRATEGIES) {
     it(`${strategy}: random shapes, transposes, batches, epilogues`, async () => {
-      await fc.assert(fc.asyncProperty(caseArb, (c) => check(strategy, c)), { numRuns: 30 });
+      await fc.assert(
+        fc.asyncProperty(caseArb, (c) => check(strategy, c)),
+        { numRuns: 30 },
+      );
     });
 
     it(`${strategy}: all four transpose combinations × each activation at edge shapes`, async () => {
@@ -92,7 +102,19 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
         for (const transA of [false, true]) {
           for (const transB of [false, true]) {
             for (const activation of ACTIVATIONS) {
-              await check(strategy, { m, n, k, batch: 2, transA, transB, sharedA: false, sharedB: true, bias: true, activation, seed: m + n + k });
+              await check(strategy, {
+                m,
+                n,
+                k,
+                batch: 2,
+                transA,
+                transB,
+                sharedA: false,
+                sharedB: true,
+                bias: true,
+                activation,
+                seed: m + n + k,
+              });
             }
           }
         }
@@ -102,28 +124,94 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
 
   it('auto picks a strategy per shape and computes the same result', async () => {
     gpu.setMatmulStrategy('auto');
-    const small: MatmulDesc = { batch: 1, m: 2, n: 3, k: 4, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+    const small: MatmulDesc = {
+      batch: 1,
+      m: 2,
+      n: 3,
+      k: 4,
+      transA: false,
+      transB: false,
+      aBatchStride: 0,
+      bBatchStride: 0,
+    };
     const big: MatmulDesc = { ...small, m: 512, n: 512, k: 512 };
     expect(STRATEGIES).toContain(gpu.strategyFor(small));
     expect(STRATEGIES).toContain(gpu.strategyFor(big));
     if (gpu.cpuAdapter) expect(gpu.strategyFor(big)).toBe('blocked');
-    await check('blocked', { m: 128, n: 400, k: 20, batch: 1, transA: false, transB: false, sharedA: false, sharedB: false, bias: true, activation: 'relu', seed: 9 });
+    await check('blocked', {
+      m: 128,
+      n: 400,
+      k: 20,
+      batch: 1,
+      transA: false,
+      transB: false,
+      sharedA: false,
+      sharedB: false,
+      bias: true,
+      activation: 'relu',
+      seed: 9,
+    });
     expect(() => gpu.setMatmulStrategy('fastest' as MatmulStrategy)).toThrow(/unknown matmul strategy/);
   });
 
   it('computes the VAE layer shapes (and their backward transposes) with every strategy', async () => {
     for (const strategy of STRATEGIES) {
       // 128×784 · 784×400 forward; 784×128ᵀ · 128×400 (weight grad); 128×400 · (784×400)ᵀ (input grad)
-      await check(strategy, { m: 128, n: 400, k: 784, batch: 1, transA: false, transB: false, sharedA: false, sharedB: false, bias: true, activation: 'relu', seed: 1 });
-      await check(strategy, { m: 784, n: 400, k: 128, batch: 1, transA: true, transB: false, sharedA: false, sharedB: false, bias: false, activation: 'none', seed: 2 });
-      await check(strategy, { m: 128, n: 784, k: 400, batch: 1, transA: false, transB: true, sharedA: false, sharedB: false, bias: false, activation: 'none', seed: 3 });
+      await check(strategy, {
+        m: 128,
+        n: 400,
+        k: 784,
+        batch: 1,
+        transA: false,
+        transB: false,
+        sharedA: false,
+        sharedB: false,
+        bias: true,
+        activation: 'relu',
+        seed: 1,
+      });
+      await check(strategy, {
+        m: 784,
+        n: 400,
+        k: 128,
+        batch: 1,
+        transA: true,
+        transB: false,
+        sharedA: false,
+        sharedB: false,
+        bias: false,
+        activation: 'none',
+        seed: 2,
+      });
+      await check(strategy, {
+        m: 128,
+        n: 784,
+        k: 400,
+        batch: 1,
+        transA: false,
+        transB: true,
+        sharedA: false,
+        sharedB: false,
+        bias: false,
+        activation: 'none',
+        seed: 3,
+      });
     }
   });
 
   it('validates sizes', () => {
     const a = gpu.alloc(6, 'float32');
     const o = gpu.alloc(4, 'float32');
-    const d: MatmulDesc = { batch: 1, m: 2, n: 2, k: 3, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+    const d: MatmulDesc = {
+      batch: 1,
+      m: 2,
+      n: 2,
+      k: 3,
+      transA: false,
+      transB: false,
+      aBatchStride: 0,
+      bBatchStride: 0,
+    };
     expect(() => gpu.matmul(a, a, o, { ...d, k: 4 })).toThrow(/A holds 6 elements/);
     expect(() => gpu.matmul(a, a, gpu.alloc(3, 'float32'), d)).toThrow(/output holds 3/);
   });

@@ -25,7 +25,10 @@ const reduceCase = fc
   );
 
 await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
-  async function checkReduce(c: { shape: number[]; axes: number[]; op: ReduceOp; seed: number; specials: boolean }, force?: ReduceKernelKind): Promise<void> {
+  async function checkReduce(
+    c: { shape: number[]; axes: number[]; op: ReduceOp; seed: number; specials: boolean },
+    force?: ReduceKernelKind,
+  ): Promise<void> {
     const n = sizeOf(c.shape);
     const data = randomArray(n, c.seed, -2, 2);
     if (c.specials) {
@@ -44,14 +47,20 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
     cpu.reduce('sum', cpu.upload(data.map(Math.abs), 'float32'), c.shape, c.axes, absOut);
     const r = n / Math.max(1, outSize);
     const tol = Array.from(await cpu.read(absOut), (s) => (c.op === 'sum' ? 1e-6 + (r + 2) * 2 ** -23 * s : 0));
-    expectClose(await gpu.read(gout), await cpu.read(cout), { tol, what: `${force ?? 'auto'} ${JSON.stringify({ ...c })}` });
+    expectClose(await gpu.read(gout), await cpu.read(cout), {
+      tol,
+      what: `${force ?? 'auto'} ${JSON.stringify({ ...c })}`,
+    });
     gpu.free(gx);
     gpu.free(gout);
   }
 
   for (const force of [undefined, 'tree', 'serial'] as const) {
     it(`reduce (${force ?? 'auto'} kernel) matches the CPU over random shapes and axis sets`, async () => {
-      await fc.assert(fc.asyncProperty(reduceCase, (c) => checkReduce(c, force)), { numRuns: 40 });
+      await fc.assert(
+        fc.asyncProperty(reduceCase, (c) => checkReduce(c, force)),
+        { numRuns: 40 },
+      );
     });
   }
 
@@ -67,7 +76,11 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
 
   it('writes the identity for an empty reduction, like the CPU', async () => {
     const x = gpu.alloc(0, 'float32');
-    for (const [op, want] of [['sum', 0], ['max', -Infinity], ['min', Infinity]] as const) {
+    for (const [op, want] of [
+      ['sum', 0],
+      ['max', -Infinity],
+      ['min', Infinity],
+    ] as const) {
       const out = poisoned(gpu, 3);
       gpu.reduce(op, x, [3, 0], [1], out);
       expect(Array.from(await gpu.read(out))).toEqual([want, want, want]);
@@ -80,18 +93,19 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
 
   // ---- copy --------------------------------------------------------------------------------
 
-  const copyCase = fc
-    .array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 6 })
-    .chain((base) =>
-      fc.record({
-        base: fc.constant(base),
-        perm: fc.shuffledSubarray(base.map((_, i) => i), { minLength: base.length, maxLength: base.length }),
-        starts: fc.tuple(...base.map((d) => fc.integer({ min: 0, max: d - 1 }))),
-        dstPad: fc.integer({ min: 0, max: 5 }),
-        dtype: fc.constantFrom('float32' as const, 'int32' as const),
-        seed: fc.integer({ min: 1, max: 1e9 }),
-      }),
-    );
+  const copyCase = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 6 }).chain((base) =>
+    fc.record({
+      base: fc.constant(base),
+      perm: fc.shuffledSubarray(
+        base.map((_, i) => i),
+        { minLength: base.length, maxLength: base.length },
+      ),
+      starts: fc.tuple(...base.map((d) => fc.integer({ min: 0, max: d - 1 }))),
+      dstPad: fc.integer({ min: 0, max: 5 }),
+      dtype: fc.constantFrom('float32' as const, 'int32' as const),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    }),
+  );
 
   it('copy matches the CPU for random permutations and slices (bit for bit)', async () => {
     await fc.assert(
@@ -105,10 +119,16 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
         };
         // destination: dense, after `dstPad` untouched elements
         const to: Layout = { offset: c.dstPad, strides: contiguousStrides(shape) };
-        const n = sizeOf(c.base), m = c.dstPad + sizeOf(shape);
-        const data = c.dtype === 'int32' ? Int32Array.from(randomArray(n, c.seed), (v) => Math.round(v * 1e6)) : randomArray(n, c.seed);
-        const gsrc = gpu.upload(data, c.dtype), csrc = cpu.upload(data, c.dtype);
-        const gdst = poisoned(gpu, m, c.dtype), cdst = cpu.alloc(m, c.dtype);
+        const n = sizeOf(c.base),
+          m = c.dstPad + sizeOf(shape);
+        const data =
+          c.dtype === 'int32'
+            ? Int32Array.from(randomArray(n, c.seed), (v) => Math.round(v * 1e6))
+            : randomArray(n, c.seed);
+        const gsrc = gpu.upload(data, c.dtype),
+          csrc = cpu.upload(data, c.dtype);
+        const gdst = poisoned(gpu, m, c.dtype),
+          cdst = cpu.alloc(m, c.dtype);
         cpu.fill(cdst, c.dtype === 'int32' ? -123456789 : NaN);
         gpu.copy(gsrc, from, gdst, to, shape);
         cpu.copy(csrc, from, cdst, to, shape);
@@ -157,6 +177,8 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
     const shape = Array<number>(7).fill(2);
     // a transposing layout cannot be merged into fewer axes
     const strides = contiguousStrides(shape).reverse();
-    expect(() => gpu.copy(src, { offset: 0, strides }, dst, { offset: 0, strides: contiguousStrides(shape) }, shape)).toThrow(/rank 7.*limit of 6/);
+    expect(() =>
+      gpu.copy(src, { offset: 0, strides }, dst, { offset: 0, strides: contiguousStrides(shape) }, shape),
+    ).toThrow(/rank 7.*limit of 6/);
   });
 });

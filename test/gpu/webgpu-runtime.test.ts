@@ -159,7 +159,9 @@ await describeWebGPU('webgpu runtime', (gpu) => {
     ].join('\n');
     const k = rt.kernel('broken_kernel', source, []);
     const buf = gpu.alloc(4, 'float32');
-    await expect(gpu.read(buf)).rejects.toThrow(/WGSL kernel 'broken_kernel' failed to compile:\n\s+line 4:.*undefined_thing/);
+    await expect(gpu.read(buf)).rejects.toThrow(
+      /WGSL kernel 'broken_kernel' failed to compile:\n\s+line 4:.*undefined_thing/,
+    );
     expect(k.name).toBe('broken_kernel');
     // the backend keeps working afterwards
     gpu.fill(buf, 5);

@@ -17,15 +17,16 @@ await describeWebGPU('training on WebGPU', (gpu) => {
       const opt = new Adam(net.parameters(), { lr: 1e-3 });
       const x = rand([16, 32]);
       const target = rand([16, 8]);
-      const step = () => tidy(() => {
-        opt.zeroGrad();
-        const loss = net.forward(x).sub(target).square().mean();
-        loss.backward();
-        opt.step();
-        return loss;
-      });
+      const step = () =>
+        tidy(() => {
+          opt.zeroGrad();
+          const loss = net.forward(x).sub(target).square().mean();
+          loss.backward();
+          opt.step();
+          return loss;
+        });
       for (let i = 0; i < 10; i++) step().dispose();
-      await (step()).data();
+      await step().data();
       const before = memoryStats();
       const poolBefore = gpu.stats();
       let last = 0;
@@ -48,7 +49,13 @@ await describeWebGPU('training on WebGPU', (gpu) => {
       const model = conditional ? new CVAE({ ...config, classes: 10, prior: 'learned' }) : new VAE(config);
       const opt = new Adam(model.parameters(), { lr: 3e-3 });
       const x = rand([24, 64]);
-      const y = conditional ? tensor(Int32Array.from({ length: 24 }, (_, i) => i % 10), [24], { dtype: 'int32' }) : undefined;
+      const y = conditional
+        ? tensor(
+            Int32Array.from({ length: 24 }, (_, i) => i % 10),
+            [24],
+            { dtype: 'int32' },
+          )
+        : undefined;
       const losses: number[] = [];
       for (let i = 0; i < 20; i++) {
         const loss = tidy(() => {
