@@ -3,9 +3,10 @@
 // (into .grad for leaves). Saved tensors are released as soon as the walk is over.
 import { ones } from '../tensor/creation.js';
 import { fmt, shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isTensor, nextTensorId, type Tensor } from '../tensor/tensor.js';
 import { keep, tidy } from '../tensor/tidy.js';
 import { noGrad } from './grad-mode.js';
+import { checkGrads } from './check-grads.js';
 import type { Node } from './node.js';
 
 /** Nodes reachable from root, each after every node that consumes it. */
@@ -40,6 +41,39 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
   } else leaf.grad = keep(grad);
 }
 
+/**
+ * Runs node's backward on grad and hands each input its gradient: accumulated into a leaf's
+ * .grad, or into `grads` for an upstream node.
+ */
+function propagate(node: Node, grad: Tensor, grads: Map<Node, Tensor>): void {
+  const saved = node.savedTensors();
+  const firstNew = nextTensorId();
+  const createdHere = (g: unknown): g is Tensor => isTensor(g) && g.id >= firstNew;
+  const returned: unknown = tidy(() => node.backward(grad, saved, node.needs));
+  const inputGrads = checkGrads(node, returned, (gs) => {
+    for (const g of new Set(gs)) if (createdHere(g)) g.dispose();
+  });
+  // A backward may return a tensor it did not create (its incoming gradient, a saved tensor,
+  // a constant), or one tensor for two inputs (x + x); each use gets its own handle, so each
+  // can be accumulated and disposed on its own.
+  const handedOut = new Set<Tensor>();
+  node.parents.forEach((parent, i) => {
+    let g = inputGrads[i];
+    if (!g) return;
+    if (!createdHere(g) || handedOut.has(g)) g = g.detach();
+    handedOut.add(g);
+    keep(g);
+    if (!parent) return g.dispose();
+    if ('leaf' in parent) return accumulateLeaf(parent.leaf, g);
+    const prev = grads.get(parent.node);
+    if (prev) {
+      grads.set(parent.node, keep(prev.add(g)));
+      prev.dispose();
+      g.dispose();
+    } else grads.set(parent.node, g);
+  });
+}
+
 export function runBackward(root: Tensor, seed?: Tensor): void {
   if (!root.requiresGrad) {
     throw new Error(
@@ -65,32 +99,11 @@ export function runBackward(root: Tensor, seed?: Tensor): void {
         const grad = grads.get(node);
         if (!grad) continue;
         grads.delete(node);
-        const saved = node.savedTensors();
-        const inputGrads = tidy(() => node.backward(grad, saved, node.needs));
-        // A backward may pass its incoming gradient straight through, even to two inputs
-        // (x + x); give each use its own handle on the storage so each can be disposed.
-        const handedOut = new Set<Tensor>([grad]);
-        node.parents.forEach((parent, i) => {
-          let g = inputGrads[i];
-          if (!g) return;
-          if (handedOut.has(g)) g = g.detach();
-          handedOut.add(g);
-          keep(g);
-          if (!parent) return g.dispose();
-          if (!shapesEqual(g.shape, node.inputShapes[i]!)) {
-            throw new Error(
-              `internal: backward of '${node.op}' returned ${fmt(g.shape)} for an input of shape ${fmt(node.inputShapes[i]!)}`,
-            );
-          }
-          if ('leaf' in parent) return accumulateLeaf(parent.leaf, g);
-          const prev = grads.get(parent.node);
-          if (prev) {
-            grads.set(parent.node, keep(prev.add(g)));
-            prev.dispose();
-            g.dispose();
-          } else grads.set(parent.node, g);
-        });
-        grad.dispose();
+        try {
+          propagate(node, grad, grads);
+        } finally {
+          grad.dispose();
+        }
       }
     } finally {
       for (const g of grads.values()) g.dispose();

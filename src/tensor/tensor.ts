@@ -25,6 +25,11 @@ export function liveTensorCount(): number {
   return liveTensors;
 }
 
+/** @internal The id the next tensor will get: ids at or above it were created after this call. */
+export function nextTensorId(): number {
+  return nextId;
+}
+
 export class Tensor {
   readonly id = nextId++;
   readonly shape: readonly number[];

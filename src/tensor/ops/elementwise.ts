@@ -22,19 +22,19 @@ const asTensor = (like: Tensor, v: Operand): Tensor => (typeof v === 'number' ? 
 
 // y = a + b;  da = dy,  db = dy
 export function add(a: Tensor, b: Operand): Tensor {
-  if (typeof b === 'number') return record(runMap('add', 'addScalar', [a], { param: b }), 'add', [a], [], (dy) => [dy]);
+  if (typeof b === 'number') return record('add', [a], runMap('add', 'addScalar', [a], { param: b }), [], (dy) => [dy]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('add', 'add', [a, b]);
-  return record(y, 'add', [a, b], [], (dy) => [sumToShape(dy, sa), sumToShape(dy, sb)]);
+  return record('add', [a, b], y, [], (dy) => [sumToShape(dy, sa), sumToShape(dy, sb)]);
 }
 
 // y = a - b;  da = dy,  db = -dy
 export function sub(a: Tensor, b: Operand): Tensor {
   if (typeof b === 'number')
-    return record(runMap('sub', 'addScalar', [a], { param: -b }), 'sub', [a], [], (dy) => [dy]);
+    return record('sub', [a], runMap('sub', 'addScalar', [a], { param: -b }), [], (dy) => [dy]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('sub', 'sub', [a, b]);
-  return record(y, 'sub', [a, b], [], (dy, _, needs) => [
+  return record('sub', [a, b], y, [], (dy, _, needs) => [
     sumToShape(dy, sa),
     needs[1] ? sumToShape(dy.neg(), sb) : null,
   ]);
@@ -43,37 +43,37 @@ export function sub(a: Tensor, b: Operand): Tensor {
 // y = a * b;  da = dy * b,  db = dy * a
 export function mul(a: Tensor, b: Operand): Tensor {
   if (typeof b === 'number')
-    return record(runMap('mul', 'mulScalar', [a], { param: b }), 'mul', [a], [], (dy) => [dy.mul(b)]);
+    return record('mul', [a], runMap('mul', 'mulScalar', [a], { param: b }), [], (dy) => [dy.mul(b)]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('mul', 'mul', [a, b]);
-  return record(y, 'mul', [a, b], [a, b], (dy, [a, b], needs) => [
-    needs[0] ? sumToShape(dy.mul(b!), sa) : null,
-    needs[1] ? sumToShape(dy.mul(a!), sb) : null,
+  return record('mul', [a, b], y, [a, b], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(b), sa) : null,
+    needs[1] ? sumToShape(dy.mul(a), sb) : null,
   ]);
 }
 
 // y = a / b;  da = dy / b,  db = -dy * y / b
 export function div(a: Tensor, b: Operand): Tensor {
   if (typeof b === 'number')
-    return record(runMap('div', 'mulScalar', [a], { param: 1 / b }), 'div', [a], [], (dy) => [dy.div(b)]);
+    return record('div', [a], runMap('div', 'mulScalar', [a], { param: 1 / b }), [], (dy) => [dy.div(b)]);
   const [sa, sb] = [a.shape, b.shape];
   const y = runMap('div', 'div', [a, b]);
-  return record(y, 'div', [a, b], [b, y], (dy, [b, y], needs) => [
-    needs[0] ? sumToShape(dy.div(b!), sa) : null,
-    needs[1] ? sumToShape(dy.mul(y!).div(b!).neg(), sb) : null,
+  return record('div', [a, b], y, [b, y], (dy, [b, y], needs) => [
+    needs[0] ? sumToShape(dy.div(b), sa) : null,
+    needs[1] ? sumToShape(dy.mul(y).div(b).neg(), sb) : null,
   ]);
 }
 
 // y = -x;  dx = -dy
 export function neg(x: Tensor): Tensor {
-  return record(runMap('neg', 'neg', [x]), 'neg', [x], [], (dy) => [dy.neg()]);
+  return record('neg', [x], runMap('neg', 'neg', [x]), [], (dy) => [dy.neg()]);
 }
 
 // y = x^p;  dx = dy * p * x^(p-1)
 export function pow(x: Tensor, p: number): Tensor {
   if (typeof p !== 'number') throw new Error('pow: the exponent must be a number (scalar powers only)');
   const y = runMap('pow', 'powScalar', [x], { param: p });
-  return record(y, 'pow', [x], [x], (dy, [x]) => [dy.mul(x!.pow(p - 1).mul(p))]);
+  return record('pow', [x], y, [x], (dy, [x]) => [dy.mul(x.pow(p - 1).mul(p))]);
 }
 
 // ---- unary functions ----
@@ -81,56 +81,56 @@ export function pow(x: Tensor, p: number): Tensor {
 // y = exp(x);  dx = dy * y
 export function exp(x: Tensor): Tensor {
   const y = runMap('exp', 'exp', [x]);
-  return record(y, 'exp', [x], [y], (dy, [y]) => [dy.mul(y!)]);
+  return record('exp', [x], y, [y], (dy, [y]) => [dy.mul(y)]);
 }
 
 // y = log(x);  dx = dy / x
 export function log(x: Tensor): Tensor {
-  return record(runMap('log', 'log', [x]), 'log', [x], [x], (dy, [x]) => [dy.div(x!)]);
+  return record('log', [x], runMap('log', 'log', [x]), [x], (dy, [x]) => [dy.div(x)]);
 }
 
 // y = log(1 + x);  dx = dy / (1 + x)
 export function log1p(x: Tensor): Tensor {
-  return record(runMap('log1p', 'log1p', [x]), 'log1p', [x], [x], (dy, [x]) => [dy.div(x!.add(1))]);
+  return record('log1p', [x], runMap('log1p', 'log1p', [x]), [x], (dy, [x]) => [dy.div(x.add(1))]);
 }
 
 // y = sqrt(x);  dx = dy / (2 y)
 export function sqrt(x: Tensor): Tensor {
   const y = runMap('sqrt', 'sqrt', [x]);
-  return record(y, 'sqrt', [x], [y], (dy, [y]) => [dy.div(y!).mul(0.5)]);
+  return record('sqrt', [x], y, [y], (dy, [y]) => [dy.div(y).mul(0.5)]);
 }
 
 // y = x^2;  dx = 2 x dy
 export function square(x: Tensor): Tensor {
-  return record(runMap('square', 'square', [x]), 'square', [x], [x], (dy, [x]) => [dy.mul(x!).mul(2)]);
+  return record('square', [x], runMap('square', 'square', [x]), [x], (dy, [x]) => [dy.mul(x).mul(2)]);
 }
 
 // y = |x|;  dx = dy * sign(x)
 export function abs(x: Tensor): Tensor {
-  return record(runMap('abs', 'abs', [x]), 'abs', [x], [x], (dy, [x]) => [dy.mul(runMap('abs', 'sign', [x!]))]);
+  return record('abs', [x], runMap('abs', 'abs', [x]), [x], (dy, [x]) => [dy.mul(runMap('abs', 'sign', [x]))]);
 }
 
 // y = max(x, 0);  dx = dy * [y > 0]
 export function relu(x: Tensor): Tensor {
   const y = runMap('relu', 'relu', [x]);
-  return record(y, 'relu', [x], [y], (dy, [y]) => [dy.mul(y!.gt(0))]);
+  return record('relu', [x], y, [y], (dy, [y]) => [dy.mul(y.gt(0))]);
 }
 
 // y = 1 / (1 + exp(-x));  dx = dy * y (1 - y)
 export function sigmoid(x: Tensor): Tensor {
   const y = runMap('sigmoid', 'sigmoid', [x]);
-  return record(y, 'sigmoid', [x], [y], (dy, [y]) => [dy.mul(y!).mul(oneMinus(y!))]);
+  return record('sigmoid', [x], y, [y], (dy, [y]) => [dy.mul(y).mul(oneMinus(y))]);
 }
 
 // y = tanh(x);  dx = dy (1 - y^2)
 export function tanh(x: Tensor): Tensor {
   const y = runMap('tanh', 'tanh', [x]);
-  return record(y, 'tanh', [x], [y], (dy, [y]) => [dy.mul(oneMinus(y!.square()))]);
+  return record('tanh', [x], y, [y], (dy, [y]) => [dy.mul(oneMinus(y.square()))]);
 }
 
 // y = log(1 + exp(x));  dx = dy * sigmoid(x)
 export function softplus(x: Tensor): Tensor {
-  return record(runMap('softplus', 'softplus', [x]), 'softplus', [x], [x], (dy, [x]) => [dy.mul(x!.sigmoid())]);
+  return record('softplus', [x], runMap('softplus', 'softplus', [x]), [x], (dy, [x]) => [dy.mul(x.sigmoid())]);
 }
 
 /** 1 - x, in one kernel. */
@@ -150,9 +150,9 @@ function pick(op: 'maximum' | 'minimum', a: Tensor, b: Operand, aWins: Compariso
   const bt = asTensor(a, b);
   const [sa, sb] = [a.shape, bt.shape];
   const y = runMap(op, op, [a, bt]);
-  const out = record(y, op, [a, bt], [a, bt], (dy, [a, b], needs) => [
-    needs[0] ? sumToShape(dy.mul(compare(aWins, a!, b!)), sa) : null,
-    needs[1] ? sumToShape(dy.mul(compare(bWins, a!, b!)), sb) : null,
+  const out = record(op, [a, bt], y, [a, bt], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(dy.mul(compare(aWins, a, b)), sa) : null,
+    needs[1] ? sumToShape(dy.mul(compare(bWins, a, b)), sb) : null,
   ]);
   if (bt !== b) bt.dispose();
   return out;
@@ -181,11 +181,11 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
     throw new Error(`where: a and b must be float tensors (got ${at.dtype}, ${bt.dtype})`);
   const [sa, sb] = [at.shape, bt.shape];
   const y = runMap('where', 'where', [cond, at, bt], { dtype });
-  const out = record(y, 'where', [at, bt], [cond], (dy, [c], needs) => {
+  const out = record('where', [at, bt], y, [cond], (dy, [c], needs) => {
     const zero = scalarLike(dy, 0);
     return [
-      needs[0] ? sumToShape(runMap('where', 'where', [c!, dy, zero], { shape: dy.shape }), sa) : null,
-      needs[1] ? sumToShape(runMap('where', 'where', [c!, zero, dy], { shape: dy.shape }), sb) : null,
+      needs[0] ? sumToShape(runMap('where', 'where', [c, dy, zero], { shape: dy.shape }), sa) : null,
+      needs[1] ? sumToShape(runMap('where', 'where', [c, zero, dy], { shape: dy.shape }), sb) : null,
     ];
   });
   if (at !== a) at.dispose();
@@ -196,5 +196,5 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 /** int32 -> the default float dtype (no gradient); a float tensor -> a copy that passes gradient. */
 export function toFloat(x: Tensor): Tensor {
   if (x.dtype === 'int32') return runMap('toFloat', 'identity', [x], { dtype: defaultFloatDType() });
-  return record(runMap('toFloat', 'identity', [x]), 'toFloat', [x], [], (dy) => [dy]);
+  return record('toFloat', [x], runMap('toFloat', 'identity', [x]), [], (dy) => [dy]);
 }

@@ -34,14 +34,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   const y = x.rank === 2 ? y2 : y2.reshape([...x.shape.slice(0, -1), outF]);
   if (y !== y2) y2.dispose();
   if (x2 !== x) x2.dispose();
-  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const inputs: readonly Tensor[] = bias ? [x, weight, bias] : [x, weight];
   const xShape = x.shape;
-  return record(y, 'linear', inputs, [x, weight, y], (dy, [x, w, y], needs) => {
-    const gz = activationGrad(dy.reshape([-1, outF]), y!.reshape([-1, outF]), activation);
+  return record('linear', inputs, y, [x, weight, y], (dy, [x, w, y], needs) => {
+    const gz = activationGrad(dy.reshape([-1, outF]), y.reshape([-1, outF]), activation);
     return [
-      needs[0] ? matmulRaw('linear backward', gz, w!).reshape([...xShape]) : null,
-      needs[1] ? matmulRaw('linear backward', gz, x!.reshape([-1, inF]), { transA: true }) : null,
-      needs[2] ? gz.sum(0) : null,
+      needs[0] ? matmulRaw('linear backward', gz, w).reshape([...xShape]) : null,
+      needs[1] ? matmulRaw('linear backward', gz, x.reshape([-1, inF]), { transA: true }) : null,
+      ...(bias ? [needs[2] ? gz.sum(0) : null] : []),
     ];
   });
 }

@@ -22,13 +22,13 @@ export function binaryCrossEntropyWithLogits(
   const [sl, st] = [logits.shape, targets.shape];
   const y = runMap('binaryCrossEntropyWithLogits', 'bceWithLogits', [logits, targets]);
   const perElement = record(
-    y,
     'binaryCrossEntropyWithLogits',
     [logits, targets],
+    y,
     [logits, targets],
     (dy, [l, x], needs) => [
-      needs[0] ? sumToShape(dy.mul(l!.sigmoid().sub(x!)), sl) : null,
-      needs[1] ? sumToShape(dy.mul(l!).neg(), st) : null,
+      needs[0] ? sumToShape(dy.mul(l.sigmoid().sub(x)), sl) : null,
+      needs[1] ? sumToShape(dy.mul(l).neg(), st) : null,
     ],
   );
   if (reduction === 'none') return perElement;

@@ -80,8 +80,8 @@ export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtr
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const [sa, sb] = [a.shape, b.shape];
   const y = matmulRaw('matmul', a, b);
-  return record(y, 'matmul', [a, b], [a, b], (dy, [a, b], needs) => [
-    needs[0] ? sumToShape(matmulRaw('matmul backward', dy, b!, { transB: true }), sa) : null,
-    needs[1] ? sumToShape(matmulRaw('matmul backward', a!, dy, { transA: true }), sb) : null,
+  return record('matmul', [a, b], y, [a, b], (dy, [a, b], needs) => [
+    needs[0] ? sumToShape(matmulRaw('matmul backward', dy, b, { transB: true }), sa) : null,
+    needs[1] ? sumToShape(matmulRaw('matmul backward', a, dy, { transA: true }), sb) : null,
   ]);
 }

@@ -25,7 +25,7 @@ export function sum(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   const shape = x.shape;
   const y = runReduce('sum', x, ax);
   const out = keepdims ? withShape(y, kept) : y;
-  return record(out, 'sum', [x], [], (dy) => [expandBack(dy, kept, shape)]);
+  return record('sum', [x], out, [], (dy) => [expandBack(dy, kept, shape)]);
 }
 
 // y = sum / count;  dx = dy / count broadcast back
@@ -46,8 +46,8 @@ function extremum(op: 'max' | 'min', x: Tensor, axes: Axes, keepdims: boolean): 
   const kept = keptShape(x.shape, ax);
   const y = runReduce(op, x, ax);
   const out = keepdims ? withShape(y, kept) : y;
-  return record(out, op, [x], [x, out], (dy, [x, y]) => {
-    const hits = x!.eq(y!.reshape(kept));
+  return record(op, [x], out, [x, out], (dy, [x, y]) => {
+    const hits = x.eq(y.reshape(kept));
     const share = hits.div(hits.sum(ax, true));
     return [share.mul(dy.reshape(kept))];
   });

@@ -37,9 +37,9 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], keepdims
         kept,
         x.shape.filter((_, i) => !ax.includes(i)),
       );
-  return record(out, 'logsumexp', [x], [x, out], (dy, [x, y]) => [
-    x!
-      .sub(y!.reshape([...keptShape]))
+  return record('logsumexp', [x], out, [x, out], (dy, [x, y]) => [
+    x
+      .sub(y.reshape([...keptShape]))
       .exp()
       .mul(dy.reshape([...keptShape])),
   ]);
@@ -50,7 +50,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   floatDType('softmax', [x]);
   const a = normalizeAxis('softmax', axis, x.rank);
   const y = noGrad(() => tidy(() => x.sub(lseKeep(x, [a])).exp()));
-  return record(y, 'softmax', [x], [y], (dy, [y]) => [y!.mul(dy.sub(dy.mul(y!).sum(a, true)))]);
+  return record('softmax', [x], y, [y], (dy, [y]) => [y.mul(dy.sub(dy.mul(y).sum(a, true)))]);
 }
 
 // y = x - logsumexp(x);  dx = dy - exp(y) * sum(dy)
@@ -58,5 +58,5 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   floatDType('logSoftmax', [x]);
   const a = normalizeAxis('logSoftmax', axis, x.rank);
   const y = noGrad(() => tidy(() => x.sub(lseKeep(x, [a]))));
-  return record(y, 'logSoftmax', [x], [y], (dy, [y]) => [dy.sub(y!.exp().mul(dy.sum(a, true)))]);
+  return record('logSoftmax', [x], y, [y], (dy, [y]) => [dy.sub(y.exp().mul(dy.sum(a, true)))]);
 }

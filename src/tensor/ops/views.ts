@@ -28,7 +28,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = resolveShape(x, shape);
   const xShape = x.shape;
   const y = new Tensor(x.storage.retain(), target, x.dtype);
-  return record(y, 'reshape', [x], [], (dy) => [dy.reshape([...xShape])]);
+  return record('reshape', [x], y, [], (dy) => [dy.reshape([...xShape])]);
 }
 
 // y[i0..] = x[i_perm[0]..];  dx = dy permuted by the inverse permutation
@@ -42,7 +42,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const y = empty(x.backend, shape, x.dtype);
   runCopy(x, { offset: 0, strides: axes.map((a) => strides[a]!) }, y, dense(shape), shape);
   const inverse = axes.map((_, i) => axes.indexOf(i));
-  return record(y, 'permute', [x], [], (dy) => [permute(dy, inverse)]);
+  return record('permute', [x], y, [], (dy) => [permute(dy, inverse)]);
 }
 
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
@@ -67,7 +67,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   const y = empty(x.backend, shape, x.dtype);
   runCopy(x, { offset: s * strides[ax]!, strides }, y, dense(shape), shape);
   const xShape = x.shape;
-  return record(y, 'slice', [x], [], (dy) => {
+  return record('slice', [x], y, [], (dy) => {
     const dx = zeros(xShape, { dtype: dy.dtype, backend: dy.backend });
     runCopy(dy, dense(dy.shape), dx, { offset: s * strides[ax]!, strides }, dy.shape);
     return [dx];
@@ -78,7 +78,7 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const xShape = x.shape;
   const y = runMap('expand', 'identity', [x], { shape, dtype: x.dtype });
-  return record(y, 'expand', [x], [], (dy) => [sumToShape(dy, xShape)]);
+  return record('expand', [x], y, [], (dy) => [sumToShape(dy, xShape)]);
 }
 
 // y = [t0 t1 ...] along axis;  dt_i = the matching slice of dy
@@ -102,7 +102,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     runCopy(t, dense(t.shape), y, { offset: at * outStrides[ax]!, strides: outStrides }, t.shape);
     at += t.shape[ax]!;
   }
-  return record(y, 'concat', tensors, [], (dy, _, needs) =>
+  return record('concat', tensors, y, [], (dy, _, needs) =>
     tensors.map((t, i) => (needs[i] ? slice(dy, ax, starts[i]!, starts[i]! + t.shape[ax]!) : null)),
   );
 }
