@@ -1,5 +1,5 @@
 // One measurement in a process of its own (spawned by bench/kernels.ts and bench/step.ts):
-//   child.ts --suite kernels|step --impl ours-webgpu|ours-cpu|tfjs-webgpu|tfjs-wasm|tfjs-cpu
+//   child.ts --suite kernels|step --impl ours-webgpu|ours-cpu|tfjs-webgpu|tfjs-wasm|tfjs-cpu|torch-default|torch-2
 //            [--runs N] [--warmup N] [--quick] [--profile N] --out FILE
 // Writes its result as JSON to FILE. The implementation's modules are imported only here, so a
 // TF.js child never loads our engine's WebGPU device and ours never loads TF.js.
@@ -17,14 +17,16 @@ const runs = Number(flag(argv, 'runs') ?? 7);
 const warmup = Number(flag(argv, 'warmup') ?? 3);
 const profileSteps = Number(flag(argv, 'profile') ?? 0);
 if (!out || !impl || !suite) throw new Error('usage: child.ts --suite kernels|step --impl IMPL --out FILE');
-const [framework, backend] = impl.split('-') as ['ours' | 'tfjs', string];
+const [framework, backend] = impl.split('-') as ['ours' | 'tfjs' | 'torch', string];
 
 let result: unknown;
 if (suite === 'kernels') {
   const cases = kernelCases(argv.includes('--quick'));
   if (framework === 'ours')
     result = await (await import('./impl/ours.js')).ourKernels(backend as 'webgpu' | 'cpu', cases, runs);
-  else result = await (await import('./impl/tfjs.js')).tfKernelBench(backend as 'webgpu' | 'wasm' | 'cpu', cases, runs);
+  else if (framework === 'tfjs')
+    result = await (await import('./impl/tfjs.js')).tfKernelBench(backend as 'webgpu' | 'wasm' | 'cpu', cases, runs);
+  else throw new Error(`${impl}: no kernel suite (the PyTorch peer times the training step only)`);
 } else if (suite === 'step') {
   const batches = await mnistBatches(8);
   const ref = await stepReference(batches[0]!);
@@ -36,6 +38,15 @@ if (suite === 'kernels') {
       warmup,
       runs,
       profileSteps,
+    );
+  else if (framework === 'torch')
+    // PyTorch's step runs in a python3 of its own (bench/impl/pytorch_step.py), spawned from here
+    result = await (await import('./impl/pytorch.js')).torchStep(
+      backend === 'default' ? 'default' : Number(backend),
+      ref,
+      batches,
+      warmup,
+      runs,
     );
   else
     result = await (await import('./impl/tfjs.js')).tfStep(

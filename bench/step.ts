@@ -1,12 +1,14 @@
 // Training-step benchmark: the VAE of PyTorch's example (784-400-20-400-784, ReLU, Bernoulli
 // decoder, analytic KL, batch 128 of MNIST, Adam 1e-3; forward + backward + update, the loss
-// read back every step) in ms/step for our engine (webgpu, cpu) and TensorFlow.js (webgpu on
-// the same Dawn adapter, wasm, cpu), then one epoch of `vae train` in seconds, and a profile of
-// our WebGPU step (time per kernel, and what is left: JS, launches, sync).
+// read back every step) in ms/step for our engine (webgpu, cpu), PyTorch on the CPU (its default
+// thread count and 2 threads; when a python3 with torch is found: scripts/install-pytorch.sh) and
+// TensorFlow.js (webgpu on the same Dawn adapter, wasm, cpu), then one epoch of `vae train` in
+// seconds, and a profile of our WebGPU step (time per kernel, and what is left: JS, launches, sync).
 //
-//   npm run bench:step                 3 rounds × 5 timed steps per implementation (~4 min)
-//   npm run bench:step -- --quick      1 round × 7 steps, a 100-step "epoch" (~1.5 min)
-//   flags: --rounds N --runs N --no-epoch --no-cpu (skips the two slow cpu backends)
+//   npm run bench:step                 3 rounds × 5 timed steps per implementation (~5 min)
+//   npm run bench:step -- --quick      1 round × 7 steps, a 100-step "epoch" (~2 min)
+//   flags: --rounds N --runs N --no-epoch --no-cpu (skips the slow cpu backends of ours and TF.js)
+//          --only ours-webgpu,torch-2,...  (just these implementations)
 //
 // Method: every implementation first passes the check of lib/vae-step.ts (loss, all gradients
 // and the loss after one Adam step against our CPU backend, from the same parameters and noise);
@@ -21,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfile, mergeProfiles, type StepProfile } from '../src/kernels/webgpu/index.js';
 import type { OurStepResult } from './impl/ours.js';
+import { findTorchPython } from './impl/pytorch.js';
 import { IMPL_LABEL, roundOrder, runChild, type Impl } from './lib/child.js';
 import { benchEnv, envLines } from './lib/env.js';
 import { cell, flag, fmt, summarize, table, writeResult, type Summary } from './lib/stats.js';
@@ -31,9 +34,10 @@ const quick = argv.includes('--quick');
 const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 3));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 5));
 const PROFILE_STEPS = 5;
-let IMPLS: Impl[] = ['ours-webgpu', 'tfjs-wasm', 'ours-cpu', 'tfjs-webgpu', 'tfjs-cpu'].filter(
-  (i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')),
-) as Impl[];
+const ONLY = flag(argv, 'only')?.split(',');
+let IMPLS: Impl[] = (
+  ['ours-webgpu', 'torch-default', 'torch-2', 'tfjs-wasm', 'ours-cpu', 'tfjs-webgpu', 'tfjs-cpu'] as Impl[]
+).filter((i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')) && (!ONLY || ONLY.includes(i)));
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 type ChildStep = {
@@ -89,7 +93,17 @@ async function main(): Promise<void> {
     );
     IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
   }
+  const torch = IMPLS.some((i) => i.startsWith('torch')) ? findTorchPython() : null;
+  let torchLine = '';
+  if (!torch && IMPLS.some((i) => i.startsWith('torch'))) {
+    torchLine =
+      'PyTorch: NOT MEASURED — no python3 with torch found ($VAE_BENCH_PYTHON, /usr/bin/python3, python3); install it with scripts/install-pytorch.sh (as root)';
+    IMPLS = IMPLS.filter((i) => !i.startsWith('torch'));
+  } else if (torch) {
+    torchLine = `PyTorch: ${torch.torch} on the CPU (${torch.python}); its default is ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'} here`;
+  }
   const TF_IMPLS = IMPLS.filter((i) => i.startsWith('tfjs'));
+  const TORCH_IMPLS = IMPLS.filter((i) => i.startsWith('torch'));
   // "ours": the WebGPU step, or the CPU one on a machine without an adapter
   const OURS: Impl = env.hasAdapter ? 'ours-webgpu' : 'ours-cpu';
   const oursLabel = env.hasAdapter ? 'ours webgpu' : 'ours cpu';
@@ -97,6 +111,7 @@ async function main(): Promise<void> {
     throw new Error('bench/step.ts: without a WebGPU adapter, --no-cpu leaves none of ours to compare');
   console.log(`## Training step: VAE 784-400-20-400-784, batch 128, Adam, loss read every step\n`);
   console.log(envLines(env));
+  if (torchLine) console.log(torchLine);
   console.log(
     `method: ${ROUNDS} round(s) × ${RUNS} timed steps per implementation after warm-up, a fresh process per (implementation, round), order reversed every round; checked against our CPU backend first\n`,
   );
@@ -108,7 +123,7 @@ async function main(): Promise<void> {
   let dispatchesPerStep = 0;
   for (let r = 0; r < ROUNDS; r++) {
     for (const impl of roundOrder(IMPLS, r)) {
-      const webgpu = impl.endsWith('webgpu');
+      const webgpu = impl.endsWith('webgpu'); // shader compiles and pipelines warm up longer
       const warmup = webgpu ? 5 : 2;
       const args = ['--suite', 'step', '--impl', impl, '--runs', String(RUNS), '--warmup', String(warmup)];
       if (impl === 'ours-webgpu') args.push('--profile', String(PROFILE_STEPS));
@@ -126,21 +141,33 @@ async function main(): Promise<void> {
 
   const stats: Record<string, Summary> = Object.fromEntries(IMPLS.map((i) => [i, summarize(samples[i]!)]));
   const ours = stats[OURS]!.median;
-  const best = TF_IMPLS.reduce((b, i) => (stats[i]!.median < stats[b]!.median ? i : b), TF_IMPLS[0]!);
+  const fastest = (impls: Impl[]): Impl | undefined =>
+    impls.reduce<Impl | undefined>((b, i) => (!b || stats[i]!.median < stats[b]!.median ? i : b), undefined);
+  const label = (i: Impl): string =>
+    i === 'torch-default' && torch
+      ? `PyTorch cpu, its default ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'}`
+      : IMPL_LABEL[i];
   const rows = IMPLS.map((i) => [
-    IMPL_LABEL[i],
+    label(i),
     cell(stats[i]),
     String(stats[i]!.runs),
     i === OURS ? '1' : `${fmt(ours / stats[i]!.median)}×`,
   ]);
   console.log(`\n${table(['implementation', 'ms/step median (min–max)', 'steps timed', `${oursLabel} ÷ this`], rows)}`);
-  console.log(
-    `\nPyTorch (CPU, whole training loop) measured ~20 ms/step on this machine earlier; it is not installed here, so not re-measured.`,
-  );
-  const ratio = ours / stats[best]!.median;
-  console.log(
-    `\n${oursLabel}: ${fmt(ours)} ms/step = ${ratio.toFixed(2)}× the best TensorFlow.js backend (${IMPL_LABEL[best]}, ${fmt(stats[best]!.median)} ms/step): target ≤ 0.5× ${ratio <= 0.5 ? 'MET' : 'NOT MET'}`,
-  );
+  if (torchLine) console.log(`\n${torchLine}`);
+  // the headline ratios: ours against the faster PyTorch row and the best TF.js backend
+  const headline = (impls: Impl[], what: string, target: number) => {
+    const best = fastest(impls);
+    if (!best) return null;
+    const ratio = ours / stats[best]!.median;
+    console.log(
+      `${oursLabel}: ${fmt(ours)} ms/step = ${ratio.toFixed(2)}× ${what} (${label(best)}, ${fmt(stats[best]!.median)} ms/step): target ≤ ${target}× ${ratio <= target ? 'MET' : 'NOT MET'}`,
+    );
+    return { ratio, best, target, met: ratio <= target };
+  };
+  console.log('');
+  const oursOverTorch = headline(TORCH_IMPLS, 'the faster PyTorch row', 1);
+  const oursOverBestTfjs = headline(TF_IMPLS, 'the best TensorFlow.js backend', 0.5);
 
   let profileTable = '';
   let profileSummary: Record<string, unknown> | null = null;
@@ -187,7 +214,9 @@ async function main(): Promise<void> {
     samples,
     checks,
     descriptions,
-    oursOverBestTfjs: { ratio, best, target: 0.5, met: ratio <= 0.5 },
+    torch,
+    oursOverTorch,
+    oursOverBestTfjs,
     profile: profileSummary,
     epoch,
   });

@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Impl = 'ours-webgpu' | 'ours-cpu' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu';
+export type Impl = 'ours-webgpu' | 'ours-cpu' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'torch-default' | 'torch-2';
 export const IMPL_LABEL: Record<Impl, string> = {
   'ours-webgpu': 'ours, webgpu',
   'ours-cpu': 'ours, cpu',
   'tfjs-webgpu': 'TF.js webgpu',
   'tfjs-wasm': 'TF.js wasm',
   'tfjs-cpu': 'TF.js cpu',
+  'torch-default': 'PyTorch cpu, default threads',
+  'torch-2': 'PyTorch cpu, 2 threads',
 };
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', 'child.ts');
