@@ -67,6 +67,14 @@ export {
 } from './vae/gaussian.js';
 export { negLogLikelihood, meanImage, type Likelihood } from './vae/likelihood.js';
 export { importanceWeightedLogLikelihood, activeUnits } from './vae/evaluate.js';
+// checkpoints as bytes (config.json text + model.safetensors bytes); files are in 'vae-webgpu/node'
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  CHECKPOINT_FORMAT,
+  type CheckpointFiles,
+  type SavedRun,
+} from './vae/checkpoint-format.js';
 export {
   train,
   evaluateElbo,

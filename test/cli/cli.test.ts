@@ -239,7 +239,7 @@ describe('vae train / sample / eval', () => {
     const m = await vae('sample', '--checkpoint', bad, '--out', join(work, 'y.png'), '--backend', 'cpu');
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(
-      /checkpoint .*bad: 'encoderMu.weight' is float32\[2,64\] in model.safetensors but the config expects float32\[3,64\]/,
+      /'encoderMu.weight' is float32\[2,64\] in .*bad\/model.safetensors but .*bad\/config.json expects float32\[3,64\]/,
     );
     const bytes = readFileSync(join(work, 'vae', 'model.safetensors'));
     writeFileSync(join(bad, 'model.safetensors'), bytes.subarray(0, bytes.length - 100));

@@ -106,4 +106,62 @@ describe('safetensors', () => {
     );
     expect(readFileSync(join(dir, 'm.safetensors')).length).toBeGreaterThan(0);
   });
+
+  it('validates every header field and builds maps without prototypes', () => {
+    const file = (header: unknown, data = new Uint8Array(0)): Uint8Array => {
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const out = new Uint8Array(8 + json.length + data.length);
+      new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+      out.set(json, 8);
+      out.set(data, 8 + json.length);
+      return out;
+    };
+    const w = (extra: Record<string, unknown> = {}) => ({ dtype: 'F32', shape: [2], data_offsets: [0, 8], ...extra });
+    const eight = new Uint8Array(8);
+    const cases: [Uint8Array, RegExp][] = [
+      [file({ w: null }, eight), /tensor "w" is null, not an object \{dtype, shape, data_offsets\}/],
+      [
+        file({ w: w({ shape: [-2] }) }, eight),
+        /tensor "w" has shape \[-2\]; a shape is an array of non-negative integers/,
+      ],
+      [file({ w: w({ shape: [1.5] }) }, eight), /tensor "w" has shape \[1.5\]/],
+      [file({ w: w({ shape: '2' }) }, eight), /tensor "w" has shape "2"/],
+      [
+        file({ w: w({ dtype: 'F16' }) }, eight),
+        /tensor "w" has unsupported dtype "F16" \(this reader supports F32, F64, I32\)/,
+      ],
+      [file({ w: w({ dtype: 7 }) }, eight), /tensor "w" has unknown dtype 7/],
+      [file({ w: w({ data_offsets: [8, 0] }) }, eight), /data_offsets \[8, 0\] that end before they begin/],
+      [file({ w: w({ data_offsets: [0] }) }, eight), /tensor "w" has data_offsets \[0\]; expected \[begin, end\]/],
+      [file({ w: w({ extra: 1 }) }, eight), /tensor "w" has unknown field\(s\) "extra"/],
+      [file({ w: { dtype: 'F32', shape: [2] } }, eight), /tensor "w" lacks 'data_offsets'/],
+      [file({ w: w({ shape: [2 ** 40, 2 ** 40] }) }, eight), /too many elements/],
+      [file({ a: w(), b: w() }, eight), /tensor "b" at bytes \[0, 8\) overlaps the tensor before it/],
+      [file({ a: w({ data_offsets: [8, 16] }) }, new Uint8Array(16)), /a gap of 8 bytes before tensor "a"/],
+      [file({ __metadata__: { n: 3 } }), /__metadata__ 'n' is 3, not a string/],
+      [file({ __metadata__: null }), /__metadata__ is null, not an object of strings/],
+      [file({ '': w() }, eight), /a tensor has an empty name/],
+      [file([1, 2]), /header is \[1,2\], not a JSON object/],
+      [file(null), /header is null, not a JSON object/],
+      [Uint8Array.from([...file({}).subarray(0, 8), 0xff, 0xfe]), /header is not JSON/],
+    ];
+    for (const [bytes, message] of cases)
+      expect(() => decodeSafetensors(bytes, 'f.safetensors'), message.source).toThrow(
+        new RegExp(`^f\\.safetensors: not a valid safetensors file: (.*)?${message.source}`),
+      );
+    // a tensor named __proto__ is a tensor like any other, and changes no prototype
+    // (JSON.parse, unlike an object literal, makes "__proto__" an own key)
+    const hostile = JSON.parse(
+      `{"__proto__": ${JSON.stringify(w())}, "__metadata__": {"__proto__": "x", "constructor": "y"}}`,
+    );
+    const { tensors, metadata } = decodeSafetensors(file(hostile, eight));
+    expect(Object.keys(tensors)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(tensors)).toBe(null);
+    expect(Object.values(tensors)[0]!.shape).toEqual([2]);
+    expect(Object.entries(metadata)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    expect(({} as Record<string, unknown>).dtype).toBeUndefined();
+  });
 });

@@ -1,0 +1,118 @@
+// A checkpoint as bytes, browser-safe: the pair the CLI writes and the lab page loads.
+//   config.json         { format, tag?, model: VAEConfig, train?: TrainConfig } (see saved-run.ts)
+//   model.safetensors   the parameters by their dotted names (float32), loadable by Python's
+//                       safetensors; its metadata repeats format, tag, the model config and the
+//                       training settings, so the file alone is a complete description.
+// Decoding checks the config strictly, then every parameter's name, dtype and shape against the
+// model the config describes, and refuses NaN or infinite weights, naming the tensor.
+import type { Backend } from '../kernels/backend.js';
+import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../nn/safetensors.js';
+import { currentBackend, withDefaults } from '../tensor/backends.js';
+import { tensor } from '../tensor/creation.js';
+import { fmt } from '../tensor/shape.js';
+import { CHECKPOINT_FORMAT, formatSavedRun, parseSavedRun, type SavedRun } from './saved-run.js';
+import type { TrainConfig } from './train.js';
+import { VAE } from './vae.js';
+
+export { CHECKPOINT_FORMAT, type SavedRun } from './saved-run.js';
+
+/** The two files of a checkpoint: config.json's text and model.safetensors' bytes. */
+export interface CheckpointFiles {
+  config: string;
+  model: Uint8Array;
+}
+
+/** A fresh tag: which save a model file came from (training state files carry the same tag). */
+export function newCheckpointTag(progress?: { epoch: number; step: number }): string {
+  const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return progress ? `${progress.epoch}:${progress.step}:${stamp}` : stamp;
+}
+
+/** The model (and training settings) as the two checkpoint files. */
+export async function encodeCheckpoint(
+  model: VAE,
+  extra: { train?: TrainConfig; tag?: string } = {},
+): Promise<CheckpointFiles> {
+  const tag = extra.tag ?? newCheckpointTag();
+  const saved: SavedRun = { model: { ...model.config, hidden: [...model.config.hidden] } };
+  if (extra.train) saved.train = { ...extra.train };
+  const entries: Record<string, RawTensor> = Object.create(null);
+  for (const [name, p] of model.namedParameters())
+    entries[name] = { dtype: p.dtype, shape: [...p.shape], data: await p.data() };
+  const metadata: Record<string, string> = {
+    format: CHECKPOINT_FORMAT,
+    tag,
+    config: JSON.stringify(saved.model),
+    ...(saved.train ? { train: JSON.stringify(saved.train) } : {}),
+  };
+  return { config: formatSavedRun(saved, tag), model: encodeSafetensors(entries, metadata) };
+}
+
+/** The first non-finite value of a float tensor, or null. */
+function firstNonFinite(r: RawTensor): { index: number; value: number; count: number } | null {
+  if (r.dtype === 'int32') return null;
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < r.data.length; i++) {
+    if (!Number.isFinite(r.data[i]!)) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  return first < 0 ? null : { index: first, value: r.data[first]!, count };
+}
+
+/**
+ * Builds the model config.json describes and fills it from model.safetensors. `source` (a
+ * folder, a URL) prefixes the file names in errors. The model lives on `backend` (default: the
+ * current one).
+ */
+export function decodeCheckpoint(
+  files: CheckpointFiles,
+  opts: { backend?: Backend; source?: string } = {},
+): { model: VAE; saved: SavedRun; tag: string } {
+  const name = (file: string) => (opts.source ? `${opts.source}/${file}` : file);
+  const { tag: configTag, ...saved } = parseSavedRun(files.config, name('config.json'));
+  const raw = decodeSafetensors(files.model, name('model.safetensors'));
+  const weights = name('model.safetensors');
+  const backend = opts.backend ?? currentBackend();
+  const dtype = 'float32';
+  let model: VAE;
+  try {
+    model = withDefaults(backend, dtype, () => new VAE(saved.model));
+  } catch (e) {
+    throw new Error(`${name('config.json')}: describes no valid model (${(e as Error).message})`);
+  }
+  try {
+    const expected = model.namedParameters();
+    const names = new Set(expected.map(([n]) => n));
+    const extra = Object.keys(raw.tensors).filter((n) => !names.has(n));
+    if (extra.length)
+      throw new Error(
+        `${weights} has tensors the config does not describe: ${extra.map((n) => `'${n}'`).join(', ')} (is config.json from another model?)`,
+      );
+    for (const [n, p] of expected) {
+      const r = raw.tensors[n];
+      if (!r) throw new Error(`${weights} lacks '${n}' (config.json does not match the weights)`);
+      if (r.shape.join() !== p.shape.join() || r.dtype !== p.dtype)
+        throw new Error(
+          `'${n}' is ${r.dtype}${fmt(r.shape)} in ${weights} but ${name('config.json')} expects ${p.dtype}${fmt(p.shape)}`,
+        );
+      const bad = firstNonFinite(r);
+      if (bad)
+        throw new Error(
+          `${weights}: tensor '${n}' holds ${bad.count} non-finite value(s) (first: ${bad.value} at index ${bad.index}); the weights are corrupt or come from a diverged run`,
+        );
+    }
+    for (const [n, p] of expected) {
+      const r = raw.tensors[n]!;
+      const t = tensor(r.data, r.shape, { dtype: r.dtype, backend });
+      p.assign(t);
+      t.dispose();
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, saved, tag: raw.metadata.tag ?? configTag ?? '' };
+}
