@@ -47,6 +47,23 @@ export interface Layout {
 }
 
 export type ReduceOp = 'sum' | 'max' | 'min';
+/** Which element an arg-reduction picks: the largest or the smallest. */
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/**
+ * Indexing along one axis, shared by gather and its adjoint scatterAdd. For every position c of
+ * `shape` the element read (gather) or added to (scatterAdd) is the one of the indexed tensor
+ * (shape `xShape`) at c with c[axis] replaced by index[Σ c[d]·indexStrides[d]].
+ * `shape` has xShape's rank and is no larger off `axis` (torch.gather's rule). A stride of 0
+ * reuses one index along an axis: indexSelect is gather with index strides 1 on `axis`, 0 elsewhere.
+ * An index outside [0, xShape[axis]) reads 0 and adds nothing (the ops reject such indices first).
+ */
+export interface GatherDesc {
+  xShape: Shape;
+  shape: Shape;
+  axis: number;
+  indexStrides: readonly number[];
+}
 export type RandomDist = 'uniform' | 'normal';
 
 export interface RandomDesc {
@@ -89,6 +106,16 @@ export interface Backend {
   matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void;
   /** Reduces `axes` of x (shape inShape); out has inShape's size with those axes removed. */
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void;
+  /**
+   * out (int32, inShape without `axis`) = the position along `axis` of the largest (argmax) or
+   * smallest (argmin) element. Ties go to the first position; a NaN beats every number (the first
+   * NaN's position is the answer, as in PyTorch, where max and min propagate NaN too).
+   */
+  argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void;
+  /** out (desc.shape, x's dtype) = x gathered along desc.axis by the int32 index (see GatherDesc). */
+  gather(x: Buf, index: Buf, out: Buf, desc: GatherDesc): void;
+  /** out (desc.xShape, float) = zeros with every src element (desc.shape) added where gather would read it. */
+  scatterAdd(src: Buf, index: Buf, out: Buf, desc: GatherDesc): void;
   /** dst[dstLayout(i)] = src[srcLayout(i)] for every index i of `shape`. */
   copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void;
   /** Fills out with counter-based random numbers: the same on every backend for the same desc. */
@@ -98,6 +125,8 @@ export interface Backend {
 
   /** Sends queued work to the device (a no-op on the CPU). */
   flush(): void;
+  /** Resolves when the device has finished all work queued so far (at once on the CPU). */
+  sync(): Promise<void>;
   /** Releases the device; the backend is unusable afterwards. */
   destroy(): void;
 }

@@ -2,9 +2,11 @@
 // Every WebGPU kernel is tested against it.
 import type {
   AdamDesc,
+  ArgReduceOp,
   Backend,
   Buf,
   DType,
+  GatherDesc,
   Layout,
   MapInput,
   MatmulDesc,
@@ -15,8 +17,10 @@ import type {
 } from '../backend.js';
 import type { MapOp } from '../elementwise.js';
 import { cpuAdam } from './adam.js';
+import { cpuArgReduce } from './arg-reduce.js';
 import { cpuCopy } from './copy.js';
 import { asCpu, CpuBuf, newTypedArray } from './cpu-buffer.js';
+import { cpuGather, cpuScatterAdd } from './gather.js';
 import { cpuMap } from './map.js';
 import { cpuMatmul } from './matmul.js';
 import { cpuRandom } from './random.js';
@@ -51,6 +55,15 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
     cpuReduce(op, asCpu(x), inShape, axes, asCpu(out));
   }
+  argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void {
+    cpuArgReduce(op, asCpu(x), inShape, axis, asCpu(out));
+  }
+  gather(x: Buf, index: Buf, out: Buf, desc: GatherDesc): void {
+    cpuGather(asCpu(x), asCpu(index), asCpu(out), desc);
+  }
+  scatterAdd(src: Buf, index: Buf, out: Buf, desc: GatherDesc): void {
+    cpuScatterAdd(asCpu(src), asCpu(index), asCpu(out), desc);
+  }
   copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void {
     cpuCopy(asCpu(src), srcLayout, asCpu(dst), dstLayout, shape);
   }
@@ -61,5 +74,6 @@ export class CpuBackend implements Backend {
     cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);
   }
   flush(): void {}
+  async sync(): Promise<void> {}
   destroy(): void {}
 }

@@ -3,9 +3,11 @@
 // waits for the device until read().
 import type {
   AdamDesc,
+  ArgReduceOp,
   Backend,
   Buf,
   DType,
+  GatherDesc,
   Layout,
   MapInput,
   MatmulDesc,
@@ -18,8 +20,10 @@ import type { MapOp } from '../elementwise.js';
 import { sizeOf } from '../layout.js';
 import { WebGPUBuf } from './buffer.js';
 import { encodeAdam } from './kernels/adam.js';
+import { encodeArgReduce } from './kernels/arg-reduce.js';
 import { encodeCopy } from './kernels/copy.js';
 import { encodeFill } from './kernels/fill.js';
+import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
 import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
@@ -185,6 +189,37 @@ export class WebGPUBackend implements Backend {
     temps.forEach((t) => this.free(t));
   }
 
+  argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void {
+    const xb = this.own(x, op);
+    const o = this.own(out, op);
+    if (o.dtype !== 'int32') throw new Error(`${op}: output must be int32, got ${o.dtype}`);
+    encodeArgReduce(this.runtime, op, xb, inShape, axis, o);
+  }
+
+  gather(x: Buf, index: Buf, out: Buf, desc: GatherDesc): void {
+    const o = this.own(out, 'gather');
+    const xb = this.own(x, 'gather');
+    const ib = this.own(index, 'gather');
+    if (ib.dtype !== 'int32') throw new Error(`gather: index must be int32, got ${ib.dtype}`);
+    if (o.dtype !== xb.dtype) throw new Error(`gather: output ${o.dtype} differs from input ${xb.dtype}`);
+    const temps: WebGPUBuf[] = [];
+    const [xs, is] = [xb, ib].map((b) => (b === o ? this.snapshot(b, temps) : b)) as [WebGPUBuf, WebGPUBuf];
+    encodeGather(this.runtime, xs, is, o, desc);
+    temps.forEach((t) => this.free(t));
+  }
+
+  scatterAdd(src: Buf, index: Buf, out: Buf, desc: GatherDesc): void {
+    const o = this.own(out, 'scatterAdd');
+    const sb = this.own(src, 'scatterAdd');
+    const ib = this.own(index, 'scatterAdd');
+    if (ib.dtype !== 'int32') throw new Error(`scatterAdd: index must be int32, got ${ib.dtype}`);
+    if (o.dtype !== 'float32' || sb.dtype !== 'float32') throw new Error('scatterAdd: float32 only on webgpu');
+    const temps: WebGPUBuf[] = [];
+    const [ss, is] = [sb, ib].map((b) => (b === o ? this.snapshot(b, temps) : b)) as [WebGPUBuf, WebGPUBuf];
+    encodeScatterAdd(this.runtime, ss, is, o, desc);
+    temps.forEach((t) => this.free(t));
+  }
+
   copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void {
     const s = this.own(src, 'copy');
     const d = this.own(dst, 'copy');
@@ -241,6 +276,10 @@ export class WebGPUBackend implements Backend {
 
   /** Resolves when the device has finished everything queued so far. */
   finish(): Promise<void> {
+    return this.runtime.finish();
+  }
+
+  sync(): Promise<void> {
     return this.runtime.finish();
   }
 
