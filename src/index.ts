@@ -8,8 +8,13 @@ export { manualSeed } from './tensor/random.js';
 // ops over several tensors
 export { concat, oneHot } from './tensor/ops/views.js';
 export { where } from './tensor/ops/elementwise.js';
-export { binaryCrossEntropyWithLogits, type Reduction } from './tensor/ops/loss.js';
-export { linear } from './tensor/ops/linear.js';
+export { binaryCrossEntropyWithLogits, mseLoss, type Reduction, type LossOptions } from './tensor/ops/loss.js';
+export { crossEntropy, nllLoss } from './tensor/ops/cross-entropy.js';
+export { gather, indexSelect, argmax, argmin } from './tensor/ops/indexing.js';
+export { gelu, silu } from './tensor/ops/elementwise.js';
+export { dropout } from './tensor/ops/dropout.js';
+export { layerNorm } from './tensor/ops/layer-norm.js';
+export { linear, type Activation } from './tensor/ops/linear.js';
 
 // memory
 export { tidy, keep } from './tensor/tidy.js';
@@ -25,7 +30,7 @@ export {
   type BackendInfo,
   type BackendName,
 } from './tensor/backends.js';
-export type { Backend, DType, Shape, TypedArray, Activation } from './kernels/backend.js';
+export type { Backend, DType, Shape, TypedArray } from './kernels/backend.js';
 
 // autograd (record: define your own op — its output, inputs, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
@@ -39,11 +44,18 @@ export {
 } from './autograd/gradcheck.js';
 
 // nn: modules, optimizers, the safetensors format (bytes; files are in 'vae-webgpu/node')
-export { Module } from './nn/module.js';
+export { Module, type StateDict } from './nn/module.js';
+export type { Layer } from './nn/layer.js';
 export { Linear } from './nn/linear.js';
 export { MLP } from './nn/mlp.js';
+export { Sequential } from './nn/sequential.js';
+export { ReLU, GELU, SiLU, Sigmoid, Tanh } from './nn/activations.js';
+export { Dropout } from './nn/dropout.js';
+export { LayerNorm, type LayerNormOptions } from './nn/layer-norm.js';
+export { Embedding } from './nn/embedding.js';
 export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions } from './nn/optim.js';
 export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safetensors.js';
+export { encodeStateDict, decodeStateDict } from './nn/state-bytes.js';
 
 // the models
 export { VAE, type VAEConfig, type ElboTerms, type Posterior } from './vae/vae.js';

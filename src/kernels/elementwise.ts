@@ -22,6 +22,32 @@ const propagatingMax = (x: number, y: number): number => (x > y || x !== x ? x :
 const propagatingMin = (x: number, y: number): number => (x < y || x !== x ? x : y);
 const bool = (b: boolean): number => (b ? 1 : 0);
 
+/**
+ * erfc in float64, to ~1e-15: for |x| < 3 through erf's series with positive terms only (no
+ * cancellation), erf(x) = 2/√π e^{-x²} Σ_n x (2x²)^n / (1·3·…·(2n+1)); beyond, the continued
+ * fraction erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated from the tail.
+ */
+function erfc(x: number): number {
+  if (x !== x) return x;
+  if (x < -3) return 2 - erfc(-x);
+  if (x < 3) {
+    let term = x;
+    let sum = x;
+    for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (2 * x * x) / (2 * n + 1);
+      sum += term;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
+  }
+  let f = x;
+  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+}
+/** Φ(x), the standard normal CDF, accurate in relative terms far into the left tail. */
+const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
+/** φ(x), the standard normal density. */
+const normalPdf = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+
 /** pow for a scalar exponent, defined for negative bases when p is an integer (as Math.pow). */
 const powScalar = (x: number, p: number): number => x ** p;
 
@@ -44,6 +70,12 @@ export const MAP_OPS = {
   sigmoid: { arity: 1, wgsl: 'sigmoid_(x)', cpu: sigmoid },
   tanh: { arity: 1, wgsl: 'tanh_(x)', cpu: (x) => Math.tanh(x) },
   softplus: { arity: 1, wgsl: 'softplus_(x)', cpu: softplus },
+  // GELU, exact (erf) form as PyTorch's default: x Φ(x); its derivative Φ(x) + x φ(x)
+  gelu: { arity: 1, wgsl: 'x * normal_cdf_(x)', cpu: (x) => x * normalCdf(x) },
+  geluGrad: { arity: 1, wgsl: 'normal_cdf_(x) + x * normal_pdf_(x)', cpu: (x) => normalCdf(x) + x * normalPdf(x) },
+  // SiLU (swish): x σ(x); its derivative σ(x) (1 + x (1 - σ(x)))
+  silu: { arity: 1, wgsl: 'x * sigmoid_(x)', cpu: (x) => x * sigmoid(x) },
+  siluGrad: { arity: 1, wgsl: 'silu_grad_(x)', cpu: (x) => sigmoid(x) * (1 + x * (1 - sigmoid(x))) },
   // unary with the scalar p
   addScalar: { arity: 1, wgsl: 'x + p', cpu: (x, _y, _z, p) => x + p },
   mulScalar: { arity: 1, wgsl: 'x * p', cpu: (x, _y, _z, p) => x * p },
@@ -92,6 +124,22 @@ fn sigmoid_(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
   return e / (1.0 + e);
+}
+fn erfc_(x: f32) -> f32 {
+  // Chebyshev fit with fractional error < 1.2e-7 everywhere (Numerical Recipes' erfcc), so
+  // Φ stays accurate in relative terms in the left tail, where 1 + erf(x) would cancel.
+  let z = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(2.0 - r, r, x >= 0.0);
+}
+fn normal_cdf_(x: f32) -> f32 { return 0.5 * erfc_(-x * 0.70710678118654752); }
+fn normal_pdf_(x: f32) -> f32 { return 0.39894228040143268 * exp(-0.5 * x * x); }
+fn silu_grad_(x: f32) -> f32 {
+  let s = sigmoid_(x);
+  return s * (1.0 + x * (1.0 - s));
 }
 fn softplus_(x: f32) -> f32 {
   if (x > 0.0) { return x + log1p_(exp(-x)); }

@@ -5,6 +5,7 @@ import type { Node } from '../autograd/node.js';
 import { runBackward } from '../autograd/backward.js';
 import type { Backend, Buf, DType, Shape, TypedArray } from '../kernels/backend.js';
 import * as ew from './ops/elementwise.js';
+import * as ix from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
@@ -225,6 +226,14 @@ export class Tensor {
   softplus(): Tensor {
     return ew.softplus(this);
   }
+  /** GELU, exact form: x Φ(x) with Φ the standard normal CDF (PyTorch's default GELU). */
+  gelu(): Tensor {
+    return ew.gelu(this);
+  }
+  /** SiLU (swish): x σ(x). */
+  silu(): Tensor {
+    return ew.silu(this);
+  }
   gt(other: Tensor | Scalar): Tensor {
     return ew.compare('gt', this, other);
   }
@@ -272,6 +281,24 @@ export class Tensor {
   }
   logSoftmax(axis = -1): Tensor {
     return sm.logSoftmax(this, axis);
+  }
+
+  // ---- indexing (src/tensor/ops/indexing.ts) ----
+  /** torch.gather: `y[c] = x[c with c[axis] = index[c]]`; index is int32 with this tensor's rank. */
+  gather(axis: number, index: Tensor): Tensor {
+    return ix.gather(this, axis, index);
+  }
+  /** The slices at the int32 positions `index` (1-D) along axis: rows of a table for axis 0. */
+  indexSelect(axis: number, index: Tensor): Tensor {
+    return ix.indexSelect(this, axis, index);
+  }
+  /** int32 position of the largest element along axis (first on ties, NaN counts as largest). */
+  argmax(axis?: number, keepdims = false): Tensor {
+    return ix.argmax(this, axis, keepdims);
+  }
+  /** int32 position of the smallest element along axis (first on ties, NaN counts as smallest). */
+  argmin(axis?: number, keepdims = false): Tensor {
+    return ix.argmin(this, axis, keepdims);
   }
 
   // ---- shape ----

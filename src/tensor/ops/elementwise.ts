@@ -133,6 +133,16 @@ export function softplus(x: Tensor): Tensor {
   return record('softplus', [x], runMap('softplus', 'softplus', [x]), [x], (dy, [x]) => [dy.mul(x.sigmoid())]);
 }
 
+// y = x Φ(x), Φ the standard normal CDF (GELU, Hendrycks & Gimpel 2016);  dx = dy (Φ(x) + x φ(x))
+export function gelu(x: Tensor): Tensor {
+  return record('gelu', [x], runMap('gelu', 'gelu', [x]), [x], (dy, [x]) => [dy.mul(runMap('gelu', 'geluGrad', [x]))]);
+}
+
+// y = x σ(x) (SiLU, Elfwing et al. 2018);  dx = dy σ(x) (1 + x (1 - σ(x)))
+export function silu(x: Tensor): Tensor {
+  return record('silu', [x], runMap('silu', 'silu', [x]), [x], (dy, [x]) => [dy.mul(runMap('silu', 'siluGrad', [x]))]);
+}
+
 /** 1 - x, in one kernel. */
 function oneMinus(x: Tensor): Tensor {
   return runMap('rsub', 'rsubScalar', [x], { param: 1 });

@@ -3,13 +3,21 @@
 //   dx = gz W,  dW = gzᵀ x,  db = sum of gz over rows.
 // act'(z) is read off the output: relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1 - y².
 import { record } from '../../autograd/record.js';
-import type { Activation } from '../../kernels/backend.js';
+import type { Activation as FusedActivation } from '../../kernels/backend.js';
 import { runMap } from '../dispatch.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { tidy } from '../tidy.js';
 import { matmulRaw } from './matmul.js';
 
-function activationGrad(dy: Tensor, y: Tensor, act: Activation): Tensor {
+/**
+ * The activation of a Linear layer or an MLP: 'relu', 'sigmoid' and 'tanh' run fused in the
+ * matmul's epilogue (their derivative is read off the output); 'gelu' and 'silu', whose
+ * derivative needs the input, run as their own elementwise op after it.
+ */
+export type Activation = FusedActivation | 'gelu' | 'silu';
+
+function activationGrad(dy: Tensor, y: Tensor, act: FusedActivation): Tensor {
   switch (act) {
     case 'none':
       return dy;
@@ -22,7 +30,22 @@ function activationGrad(dy: Tensor, y: Tensor, act: Activation): Tensor {
   }
 }
 
+/**
+ * y = act(x Wᵀ + b) (torch.nn.functional.linear followed by the activation): W is [out, in], x is
+ * [..., in], b is [out] or absent.
+ *
+ * @example
+ * ```ts
+ * const h = linear(x, w, b, 'relu'); // one fused dispatch
+ * ```
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation: Activation = 'none'): Tensor {
+  if (activation === 'gelu' || activation === 'silu') {
+    return tidy(() => {
+      const z = linear(x, weight, bias, 'none');
+      return activation === 'gelu' ? z.gelu() : z.silu();
+    });
+  }
   if (weight.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new Error(
       `linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ([out, in] with in = the input's last dim)`,
