@@ -1,6 +1,5 @@
 // A fully connected layer, y = act(x Wᵀ + b), computed by one fused matmul dispatch.
-import type { Activation } from '../kernels/backend.js';
-import { linear } from '../tensor/ops/linear.js';
+import { type Activation, linear } from '../tensor/ops/linear.js';
 import type { CreateOptions } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { linearInit } from './init.js';

@@ -1,6 +1,6 @@
 // A stack of Linear layers: hidden layers use `activation`, the last uses `outputActivation`.
-import type { Activation } from '../kernels/backend.js';
 import type { CreateOptions } from '../tensor/creation.js';
+import type { Activation } from '../tensor/ops/linear.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';

@@ -1,7 +1,12 @@
 // Module: a named tree of parameters, like torch.nn.Module but explicit — a module registers
 // its parameters and children by name, so `namedParameters()` gives dotted names
 // ("encoder.0.weight") that match what save/load and PyTorch use.
+import { empty, runCopy } from '../tensor/dispatch.js';
+import { contiguousStrides, fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/** Parameters by dotted name ("0.weight"), as `Module.stateDict()` gives and `loadStateDict` takes. */
+export type StateDict = Record<string, Tensor>;
 
 export abstract class Module {
   private readonly params = new Map<string, Tensor>();
@@ -68,6 +73,69 @@ export abstract class Module {
 
   parameterCount(): number {
     return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * The parameters by their dotted names (as namedParameters()), in registration order: a plain
+   * object without a prototype (save it with `encodeStateDict`, or `saveSafetensors` in Node). The tensors are the module's own
+   * parameters, not copies — read or save them, but do not dispose them.
+   *
+   * @example
+   * ```ts
+   * const bytes = await encodeStateDict(model.stateDict()); // save (safetensors bytes)
+   * const { tensors } = decodeStateDict(bytes);
+   * model.loadStateDict(tensors);                          // restore (the same architecture)
+   * ```
+   */
+  stateDict(): StateDict {
+    const out: StateDict = Object.create(null) as StateDict;
+    for (const [name, p] of this.namedParameters()) out[name] = p;
+    return out;
+  }
+
+  /**
+   * Copies values into the parameters by name. Every name, shape and dtype is checked before
+   * anything is written: missing and unexpected names are listed in the error (with
+   * `strict: false`, only the names present in both are loaded). The values are copied, so the
+   * caller still owns — and may dispose — the tensors of `state`. They must live on the module's
+   * backend (move them with `await t.to(backend)`).
+   */
+  loadStateDict(state: Readonly<Record<string, Tensor>>, opts: { strict?: boolean } = {}): void {
+    const strict = opts.strict ?? true;
+    const own = this.namedParameters();
+    const names = new Set(own.map(([n]) => n));
+    const given = Object.keys(state);
+    const missing = own.map(([n]) => n).filter((n) => !Object.hasOwn(state, n));
+    const unexpected = given.filter((n) => !names.has(n));
+    const who = this.constructor.name;
+    if (strict && (missing.length || unexpected.length)) {
+      const parts = [
+        missing.length ? `missing ${missing.map((n) => `'${n}'`).join(', ')}` : '',
+        unexpected.length ? `unexpected ${unexpected.map((n) => `'${n}'`).join(', ')}` : '',
+      ].filter(Boolean);
+      throw new Error(
+        `${who}.loadStateDict: ${parts.join('; ')} (the module has ${[...names].join(', ') || 'no parameters'})`,
+      );
+    }
+    const pairs = own.filter(([n]) => Object.hasOwn(state, n)).map(([n, p]) => [n, p, state[n]!] as const);
+    for (const [n, p, t] of pairs) {
+      if (t.isDisposed) throw new Error(`${who}.loadStateDict: '${n}' was disposed`);
+      if (fmt(t.shape) !== fmt(p.shape) || t.dtype !== p.dtype)
+        throw new Error(
+          `${who}.loadStateDict: '${n}' is ${t.dtype}${fmt(t.shape)}, the module's is ${p.dtype}${fmt(p.shape)}`,
+        );
+      if (t.backend !== p.backend)
+        throw new Error(
+          `${who}.loadStateDict: '${n}' lives on ${t.backend.name}, the module's parameter on ${p.backend.name}; move it with await t.to(...)`,
+        );
+    }
+    for (const [, p, t] of pairs) {
+      const copy = empty(p.backend, p.shape, p.dtype);
+      const dense = { offset: 0, strides: contiguousStrides(p.shape) };
+      runCopy(t, dense, copy, dense, p.shape);
+      p.assign(copy);
+      copy.dispose();
+    }
   }
 
   train(on = true): this {

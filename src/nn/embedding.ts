@@ -1,0 +1,43 @@
+// Embedding: a table of vectors looked up by int32 ids (rows picked by indexSelect, whose
+// backward adds each id's gradient into its row).
+import { type CreateOptions, randn } from '../tensor/creation.js';
+import { indexSelect } from '../tensor/ops/indexing.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
+import { Module } from './module.js';
+
+/**
+ * A lookup table of `count` vectors of size `dim` (torch.nn.Embedding; 'weight' starts N(0, 1)).
+ * forward(ids) takes int32 ids of any shape in [0, count) and returns [...ids.shape, dim].
+ *
+ * @example
+ * ```ts
+ * const embed = new Embedding(10, 16);
+ * const v = embed.forward(labels); // labels: int32 [batch] -> [batch, 16]
+ * ```
+ */
+export class Embedding extends Module {
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+    opts: CreateOptions = {},
+  ) {
+    super();
+    for (const [name, v] of [
+      ['count', count],
+      ['dim', dim],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`Embedding: ${name} must be a positive integer, got ${v}`);
+    }
+    const { requiresGrad: _r, ...create } = opts;
+    this.registerParameter('weight', randn([count, dim], create));
+  }
+
+  get weight(): Tensor {
+    return this.parameter('weight');
+  }
+
+  forward(ids: Tensor): Tensor {
+    return tidy(() => indexSelect(this.weight, 0, ids.reshape([ids.size])).reshape([...ids.shape, this.dim]));
+  }
+}

@@ -1,0 +1,34 @@
+// Sequential: layers applied in order, registered as '0', '1', ... (so parameter names match
+// PyTorch's nn.Sequential: '0.weight', '2.bias').
+import type { Tensor } from '../tensor/tensor.js';
+import type { Layer } from './layer.js';
+import { Module } from './module.js';
+
+/**
+ * Runs its layers one after another (torch.nn.Sequential). Intermediate outputs are freed as it
+ * goes; autograd keeps what backward needs.
+ *
+ * @example
+ * ```ts
+ * const net = new Sequential(new Linear(784, 256), new GELU(), new Dropout(0.1), new Linear(256, 10));
+ * const logits = net.forward(x);
+ * ```
+ */
+export class Sequential extends Module {
+  readonly layers: readonly Layer[];
+
+  constructor(...layers: Layer[]) {
+    super();
+    this.layers = layers.map((layer, i) => this.registerModule(String(i), layer));
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = x;
+    for (const layer of this.layers) {
+      const next = layer.forward(h);
+      if (h !== x && h !== next) h.dispose();
+      h = next;
+    }
+    return h;
+  }
+}
