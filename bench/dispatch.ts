@@ -70,12 +70,12 @@ const perWrite = (): void => {
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   const words = new Uint32Array([64, 1, 0, 0]);
-  for (let i = 0; i < N; i++) {
-    device.queue.writeBuffer(uniforms[i], 0, words);
+  for (const uniform of uniforms) {
+    device.queue.writeBuffer(uniform, 0, words);
     const bindGroup = device.createBindGroup({
       layout: kernel.layout,
       entries: [
-        { binding: 0, resource: { buffer: uniforms[i] } },
+        { binding: 0, resource: { buffer: uniform } },
         { binding: 1, resource: { buffer: out.gpuBuffer } },
       ],
     });

@@ -67,8 +67,8 @@ function reference(a: Float32Array, b: Float32Array, s: Shape, i: number, j: num
   let value = 0,
     scale = 0;
   for (let p = 0; p < s.k; p++) {
-    const x = s.transA ? a[p * s.m + i] : a[i * s.k + p];
-    const y = s.transB ? b[j * s.k + p] : b[p * s.n + j];
+    const x = (s.transA ? a[p * s.m + i] : a[i * s.k + p]) ?? NaN;
+    const y = (s.transB ? b[j * s.k + p] : b[p * s.n + j]) ?? NaN;
     value += x * y;
     scale += Math.abs(x * y);
   }
@@ -90,8 +90,9 @@ async function checkResult(
     const i = Math.floor(idx / s.n),
       j = idx % s.n;
     const { value, scale } = reference(a, b, s, i, j);
-    if (!(Math.abs(got[idx] - value) <= 1e-6 + (s.k + 2) * 2 ** -23 * scale)) {
-      throw new Error(`${what}: out[${i}][${j}] = ${got[idx]}, expected ${value}`);
+    const v = got[idx] ?? NaN;
+    if (!(Math.abs(v - value) <= 1e-6 + (s.k + 2) * 2 ** -23 * scale)) {
+      throw new Error(`${what}: out[${i}][${j}] = ${v}, expected ${value}`);
     }
   }
 }
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
       gpu.matmul(a, b, out, d);
       await checkResult(gpu, out, aData, bData, s, `${strategy} ${s.label}`);
     }
-    const times: Record<string, number[]> = Object.fromEntries(STRATEGIES.map((x) => [x, []]));
+    const times: Record<MatmulStrategy, number[]> = { naive: [], blocked: [], tiled: [] };
     for (let r = 0; r < RUNS + 2; r++) {
       for (const strategy of STRATEGIES) {
         // naive at 1024² takes seconds per run: three timed runs are enough there
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       cpu.matmul(ca, cb, co, d);
       cpuTimes.push(performance.now() - t0);
-    } while (cpuTimes.length < RUNS && performance.now() < deadline && cpuTimes[0] < 1000);
+    } while (cpuTimes.length < RUNS && performance.now() < deadline && (cpuTimes[0] ?? 0) < 1000);
     const cpuGflops = flops / median(cpuTimes) / 1e6;
     row.cpu = { ms: median(cpuTimes), gflops: cpuGflops, runs: cpuTimes.length };
     console.log(`| ${s.label} | ${cells.join(' | ')} | ${auto} | ${cpuGflops.toFixed(2)} |`);

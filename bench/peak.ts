@@ -43,5 +43,6 @@ export async function measureFmaPeak(rt: Runtime, runs = 7): Promise<{ gflops: n
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const upper = s[mid] ?? NaN;
+  return s.length % 2 ? upper : ((s[mid - 1] ?? NaN) + upper) / 2;
 }

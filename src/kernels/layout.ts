@@ -13,7 +13,7 @@ export function contiguousStrides(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i];
+    s *= shape[i] ?? 1;
   }
   return strides;
 }
@@ -26,8 +26,6 @@ export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   const own = contiguousStrides(inShape);
   const out = new Array<number>(outShape.length).fill(0);
   const lead = outShape.length - inShape.length;
-  for (let i = 0; i < inShape.length; i++) {
-    out[lead + i] = inShape[i] === 1 ? 0 : own[i];
-  }
+  for (const [i, d] of inShape.entries()) out[lead + i] = d === 1 ? 0 : (own[i] ?? 0);
   return out;
 }

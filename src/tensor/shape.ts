@@ -9,9 +9,8 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const rank = Math.max(...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
-    for (let i = 0; i < s.length; i++) {
+    for (const [i, d] of s.entries()) {
       const o = rank - s.length + i;
-      const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
         throw new Error(

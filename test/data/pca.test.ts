@@ -13,10 +13,9 @@ describe('pca2', () => {
     const b = Float64Array.from({ length: n }, () => 2 * normal());
     const data = new Float32Array(n * d);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < d; k++) data[i * d + k] = 3 + 0.1 * normal();
-      data[i * d] += a[i]! / Math.SQRT2;
-      data[i * d + 1] += a[i]! / Math.SQRT2;
-      data[i * d + 2] += b[i]!;
+      const [ai = NaN, bi = NaN] = [a[i], b[i]];
+      const noise = () => 3 + 0.1 * normal();
+      data.set([noise() + ai / Math.SQRT2, noise() + ai / Math.SQRT2, noise() + bi, noise(), noise()], i * d);
     }
     const out = pca2(data, n, d);
     expect(out.length).toBe(2 * n);

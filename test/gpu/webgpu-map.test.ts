@@ -67,8 +67,8 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
       return quantize(op, randomArray(sizeOf(s), seed + 7919 * j, lo, hi));
     });
     const n = sizeOf(shapes.out);
-    const gIns = datas.map((d, j) => ({ buf: gpu.upload(d, 'float32'), shape: shapes.ins[j] }));
-    const cIns = datas.map((d, j) => ({ buf: cpu.upload(d, 'float32'), shape: shapes.ins[j] }));
+    const gIns = shapes.ins.map((shape, j) => ({ buf: gpu.upload(datas[j]!, 'float32'), shape }));
+    const cIns = shapes.ins.map((shape, j) => ({ buf: cpu.upload(datas[j]!, 'float32'), shape }));
     const gOut = poisoned(gpu, n);
     const cOut = cpu.alloc(n, 'float32');
     gpu.map(op, gIns, gOut, shapes.out, param);
@@ -224,7 +224,7 @@ await describeWebGPU('webgpu map', (gpu, cpu) => {
     const got = await gpu.read(out);
     const want = await gpu.read(a);
     for (let r = 0; r < 2; r++) {
-      for (const c of [0, 1, 65535 * 32, cols - 1]) expect(got[r * cols + c]).toBeCloseTo(want[c] + 10 * (r + 1), 4);
+      for (const c of [0, 1, 65535 * 32, cols - 1]) expect(got[r * cols + c]).toBeCloseTo(want[c]! + 10 * (r + 1), 4);
     }
     expect(got.every((v) => !Number.isNaN(v))).toBe(true);
     gpu.free(a);

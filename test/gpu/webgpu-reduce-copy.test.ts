@@ -33,7 +33,7 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
     const data = randomArray(n, c.seed, -2, 2);
     if (c.specials) {
       // sprinkle NaN / ±Inf: they must propagate exactly as on the CPU
-      for (let i = c.seed % 7; i < n; i += 11) data[i] = [NaN, Infinity, -Infinity][i % 3];
+      for (let i = c.seed % 7; i < n; i += 11) data[i] = [NaN, Infinity, -Infinity][i % 3]!;
     }
     const outSize = sizeOf(c.shape.filter((_, i) => !c.axes.includes(i)));
     const gx = gpu.upload(data, 'float32');
@@ -112,10 +112,10 @@ await describeWebGPU('webgpu reduce and copy', (gpu, cpu) => {
       fc.asyncProperty(copyCase, async (c) => {
         // source: a dense array of shape `base`; view: permuted, and sliced from `starts`
         const srcStrides = contiguousStrides(c.base);
-        const shape = c.perm.map((a) => c.base[a] - c.starts[a]);
+        const shape = c.perm.map((a) => c.base[a]! - c.starts[a]!);
         const from: Layout = {
-          offset: c.starts.reduce((o, s, a) => o + s * srcStrides[a], 0),
-          strides: c.perm.map((a) => srcStrides[a]),
+          offset: c.starts.reduce((o, s, a) => o + s * srcStrides[a]!, 0),
+          strides: c.perm.map((a) => srcStrides[a]!),
         };
         // destination: dense, after `dstPad` untouched elements
         const to: Layout = { offset: c.dstPad, strides: contiguousStrides(shape) };

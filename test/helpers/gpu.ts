@@ -88,9 +88,8 @@ export function expectClose(
 ): void {
   const { rtol = 1e-5, atol = 1e-6, what = '' } = opts;
   expect(got.length, `${what} length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i],
-      w = want[i];
+  for (const [i, w] of want.entries()) {
+    const g = got[i] ?? NaN;
     const bad = (): string => `${what} element ${i}: got ${g}, want ${w}`;
     if (Number.isNaN(w)) {
       if (!Number.isNaN(g)) expect.fail(bad());
@@ -100,7 +99,7 @@ export function expectClose(
       if (g !== w) expect.fail(bad());
       continue;
     }
-    const bound = opts.tol ? opts.tol[i] : atol + rtol * Math.abs(w);
+    const bound = opts.tol ? (opts.tol[i] ?? NaN) : atol + rtol * Math.abs(w);
     if (!(Math.abs(g - w) <= bound)) expect.fail(`${bad()} (|diff| ${Math.abs(g - w)} > ${bound})`);
   }
 }

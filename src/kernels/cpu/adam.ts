@@ -8,10 +8,13 @@ export function cpuAdam(param: CpuBuf, grad: CpuBuf, m: CpuBuf, v: CpuBuf, d: Ad
     g = grad.data,
     md = m.data,
     vd = v.data;
+  // the loop's index is in bounds of all four (same size): hence the ! on each read
   for (let i = 0; i < p.length; i++) {
-    md[i] = d.beta1 * md[i] + (1 - d.beta1) * g[i];
-    vd[i] = d.beta2 * vd[i] + (1 - d.beta2) * g[i] * g[i];
-    const step = md[i] / d.bias1 / (Math.sqrt(vd[i] / d.bias2) + d.eps);
-    p[i] = p[i] - d.lr * step - d.lr * d.weightDecay * p[i];
+    const gi = g[i]!;
+    md[i] = d.beta1 * md[i]! + (1 - d.beta1) * gi;
+    vd[i] = d.beta2 * vd[i]! + (1 - d.beta2) * gi * gi;
+    const step = md[i]! / d.bias1 / (Math.sqrt(vd[i]! / d.bias2) + d.eps);
+    const pi = p[i]!;
+    p[i] = pi - d.lr * step - d.lr * d.weightDecay * pi;
   }
 }

@@ -11,15 +11,18 @@ export function cpuCopy(src: CpuBuf, from: Layout, dst: CpuBuf, to: Layout, shap
     t = to.offset;
   const a = src.data,
     b = dst.data;
+  // every index below is in bounds by construction (d < rank, s and t inside the layouts)
   for (let i = 0; i < n; i++) {
-    b[t] = a[s];
+    b[t] = a[s]!;
     for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      s += from.strides[d];
-      t += to.strides[d];
-      if (idx[d] < shape[d]) break;
-      s -= from.strides[d] * shape[d];
-      t -= to.strides[d] * shape[d];
+      const len = shape[d]!,
+        fs = from.strides[d]!,
+        ts = to.strides[d]!;
+      s += fs;
+      t += ts;
+      if (++idx[d]! < len) break;
+      s -= fs * len;
+      t -= ts * len;
       idx[d] = 0;
     }
   }

@@ -13,18 +13,18 @@ export function cpuMap(op: MapOp, inputs: readonly MapInput[], out: CpuBuf, outS
   const n = sizeOf(outShape);
   const idx = new Array<number>(rank).fill(0);
   const off = new Array<number>(inputs.length).fill(0);
-  const x = srcs[0],
-    y = srcs[1],
-    z = srcs[2];
+  const [x, y, z] = srcs;
+  if (!x) throw new Error(`internal: ${op} got no inputs`);
   const o = out.data;
+  // every index below is in bounds by construction (d < rank, j < inputs, offsets inside the inputs)
   for (let i = 0; i < n; i++) {
-    o[i] = f(x[off[0]], y ? y[off[1]] : 0, z ? z[off[2]] : 0, param);
+    o[i] = f(x[off[0]!]!, y ? y[off[1]!]! : 0, z ? z[off[2]!]! : 0, param);
     // advance the odometer: bump the last axis, carry into earlier ones
     for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      for (let j = 0; j < off.length; j++) off[j] += strides[j][d];
-      if (idx[d] < outShape[d]) break;
-      for (let j = 0; j < off.length; j++) off[j] -= strides[j][d] * outShape[d];
+      const len = outShape[d]!;
+      for (let j = 0; j < off.length; j++) off[j]! += strides[j]![d]!;
+      if (++idx[d]! < len) break;
+      for (let j = 0; j < off.length; j++) off[j]! -= strides[j]![d]! * len;
       idx[d] = 0;
     }
   }

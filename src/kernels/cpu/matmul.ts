@@ -29,6 +29,7 @@ export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc
   const bRow = d.transB ? 1 : n,
     bCol = d.transB ? k : 1;
   const acc = new Float64Array(n);
+  // every index below is in bounds by construction (the shapes were checked by the op)
   for (let batch = 0; batch < d.batch; batch++) {
     const aBase = batch * d.aBatchStride,
       bBase = batch * d.bBatchStride,
@@ -39,18 +40,18 @@ export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc
         // B stored N×K: each output is a dot product of A's row i with B's row j
         for (let j = 0; j < n; j++) {
           let sum = 0;
-          for (let p = 0; p < k; p++) sum += a[aBase + i * aRow + p * aCol] * b[bBase + j * bCol + p];
+          for (let p = 0; p < k; p++) sum += a[aBase + i * aRow + p * aCol]! * b[bBase + j * bCol + p]!;
           acc[j] = sum;
         }
       } else {
         // B stored K×N: add A[i,p] times B's row p into the output row (reads B row by row)
         for (let p = 0; p < k; p++) {
-          const aip = a[aBase + i * aRow + p * aCol];
+          const aip = a[aBase + i * aRow + p * aCol]!;
           const row = bBase + p * bRow;
-          for (let j = 0; j < n; j++) acc[j] += aip * b[row + j];
+          for (let j = 0; j < n; j++) acc[j]! += aip * b[row + j]!;
         }
       }
-      for (let j = 0; j < n; j++) o[oBase + i * n + j] = applyActivation(acc[j] + (bias ? bias[j] : 0), act);
+      for (let j = 0; j < n; j++) o[oBase + i * n + j] = applyActivation(acc[j]! + (bias ? bias[j]! : 0), act);
     }
   }
 }

@@ -9,9 +9,8 @@ export function cpuReduce(op: ReduceOp, x: CpuBuf, inShape: Shape, axes: readonl
   // stride of each input axis in the output (0 for reduced axes)
   const keptShape = inShape.filter((_, i) => !reduced.has(i));
   const keptStrides = contiguousStrides(keptShape);
-  const outStride: number[] = [];
   let kept = 0;
-  for (let i = 0; i < inShape.length; i++) outStride.push(reduced.has(i) ? 0 : keptStrides[kept++]);
+  const outStride = inShape.map((_, i) => (reduced.has(i) ? 0 : keptStrides[kept++]!));
 
   const acc = new Float64Array(out.size).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity);
   const src = x.data;
@@ -19,16 +18,19 @@ export function cpuReduce(op: ReduceOp, x: CpuBuf, inShape: Shape, axes: readonl
   const rank = inShape.length;
   const idx = new Array<number>(rank).fill(0);
   let o = 0;
+  // every index below is in bounds by construction (d < rank, o inside the output)
   for (let i = 0; i < n; i++) {
-    const v = src[i];
-    if (op === 'sum') acc[o] += v;
-    else if (v !== v || acc[o] !== acc[o]) acc[o] = NaN;
-    else if (op === 'max' ? v > acc[o] : v < acc[o]) acc[o] = v;
+    const v = src[i]!;
+    const a = acc[o]!;
+    if (op === 'sum') acc[o] = a + v;
+    else if (v !== v || a !== a) acc[o] = NaN;
+    else if (op === 'max' ? v > a : v < a) acc[o] = v;
     for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      o += outStride[d];
-      if (idx[d] < inShape[d]) break;
-      o -= outStride[d] * inShape[d];
+      const len = inShape[d]!,
+        stride = outStride[d]!;
+      o += stride;
+      if (++idx[d]! < len) break;
+      o -= stride * len;
       idx[d] = 0;
     }
   }

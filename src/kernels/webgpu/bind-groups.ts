@@ -40,7 +40,7 @@ export class BindGroupCache {
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.uniformBuffer, offset: 0, size: uniformBytes } },
     ];
-    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i] } });
+    for (const [i, buffer] of buffers.entries()) entries.push({ binding: i + 1, resource: { buffer } });
     const group = this.device.createBindGroup({ layout: kernel.layout, entries, label: kernel.name });
     this.groups.set(key, group);
     for (const id of new Set(ids)) {

@@ -9,20 +9,21 @@ export interface Coalesced {
 }
 
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): Coalesced {
-  const keep = shape.map((_d, i) => i).filter((i) => shape[i] !== 1);
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (const axis of keep) {
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j][last] === s[axis] * shape[axis]);
-    if (mergeable) {
-      outShape[last] *= shape[axis];
-      strides.forEach((s, j) => (outStrides[j][last] = s[axis]));
-    } else {
-      outShape.push(shape[axis]);
-      strides.forEach((s, j) => outStrides[j].push(s[axis]));
-    }
+  // runs of axes walked as one: their total size, and the stride of their innermost axis per layout
+  const runs: { size: number; strides: number[] }[] = [];
+  for (const [axis, size] of shape.entries()) {
+    if (size === 1) continue;
+    const own = strides.map((s) => {
+      const stride = s[axis];
+      if (stride === undefined) throw new Error(`internal: coalesce: a layout has no stride for axis ${axis}`);
+      return stride;
+    });
+    const last = runs.at(-1);
+    if (last && own.every((s, j) => last.strides[j] === s * size)) {
+      last.size *= size;
+      last.strides = own;
+    } else runs.push({ size, strides: own });
   }
-  if (outShape.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  return { shape: outShape, strides: outStrides };
+  if (runs.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
+  return { shape: runs.map((r) => r.size), strides: strides.map((_, j) => runs.map((r) => r.strides[j] ?? 0)) };
 }

@@ -40,12 +40,16 @@ export function packParams(
   words: { u32: Uint32Array; i32: Int32Array; f32: Float32Array },
   at: number,
 ): void {
-  for (let i = 0; i < slots.length; i++) {
-    const s = slots[i];
+  for (const [i, s] of slots.entries()) {
     const v = values[s.name];
     if (v === undefined) throw new Error(`webgpu: kernel parameter '${s.name}' not given`);
     words[s.type][at + i] = v;
   }
+}
+
+/** `{ [prefix + d]: values[d] }` for every axis d from `from` on: the per-axis sizes and strides. */
+export function perAxis(prefix: string, values: readonly number[], from = 0): Record<string, number> {
+  return Object.fromEntries(values.map((v, d) => [`${prefix}${d}`, v] as const).slice(from));
 }
 
 export const u32 = (name: string): ParamSlot => ({ name, type: 'u32' });

@@ -29,8 +29,9 @@ export function layoutEntries(source: string): GPUBindGroupLayoutEntry[] {
   for (const m of source.matchAll(
     /@group\(0\)\s*@binding\((\d+)\)\s*var<(uniform|storage,\s*read_write|storage,\s*read|storage)>/g,
   )) {
-    const binding = Number(m[1]);
-    const kind = m[2].replace(/\s/g, '');
+    const [, index = '', access = ''] = m;
+    const binding = Number(index);
+    const kind = access.replace(/\s/g, '');
     const type: GPUBufferBindingType =
       kind === 'uniform' ? 'uniform' : kind === 'storage,read' || kind === 'storage' ? 'read-only-storage' : 'storage';
     entries.push({ binding, visibility: COMPUTE, buffer: { type, hasDynamicOffset: type === 'uniform' } });

@@ -331,8 +331,8 @@ export class Runtime {
     this.endPass();
     this.ensureEncoder().resolveQuerySet(querySet, 0, 2, resolve, 0);
     const raw = await this.read(resolve, 16);
-    const t = new BigInt64Array(raw);
-    return { ms: Number(t[1] - t[0]) / 1e6, clock: 'timestamp' };
+    const [begin = 0n, end = 0n] = new BigInt64Array(raw);
+    return { ms: Number(end - begin) / 1e6, clock: 'timestamp' };
   }
 
   /**

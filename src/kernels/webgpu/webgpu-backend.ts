@@ -157,11 +157,12 @@ export class WebGPUBackend implements Backend {
   matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
     const o = this.own(out, 'matmul');
     const temps: WebGPUBuf[] = [];
-    const inputs = [a, b].map((x) => {
+    const input = (x: Buf) => {
       const buf = this.own(x, 'matmul');
       if (buf.dtype !== 'float32') throw new Error(`matmul: inputs must be float32, got ${buf.dtype}`);
       return buf === o ? this.snapshot(buf, temps) : buf;
-    });
+    };
+    const [ia, ib] = [input(a), input(b)];
     const bias = desc.bias ? this.own(desc.bias, 'matmul') : undefined;
     if (desc.activation !== undefined && !(desc.activation in ACTIVATION_CODE))
       throw new Error(`matmul: unknown activation '${desc.activation}'`);
@@ -169,8 +170,8 @@ export class WebGPUBackend implements Backend {
     this.dummy ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
     encodeMatmul(
       this.runtime,
-      inputs[0],
-      inputs[1],
+      ia,
+      ib,
       o,
       desc,
       this.strategyFor(desc),

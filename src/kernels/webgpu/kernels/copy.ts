@@ -7,7 +7,7 @@ import { sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { coalesce } from '../coalesce.js';
 import { GRID_BUILTINS, VEC_WG, vecLoop, vecWorkgroups } from '../grid.js';
-import { i32, paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import { i32, paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
 import type { Runtime, KernelSpec } from '../runtime.js';
 import { offsetsFromIndex } from '../wgsl.js';
 
@@ -69,12 +69,15 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
     throw new Error(`copy: rank ${rank} (after merging contiguous axes) exceeds the webgpu limit of ${MAX_COPY_RANK}`);
   }
   const kernel = rt.variant(`copy|${rank}|${src.dtype}|${dst.dtype}`, () => copyKernel(rank, src.dtype, dst.dtype));
-  const params: Record<string, number> = { n, srcOffset: from.offset, dstOffset: to.offset };
-  for (let d = 0; d < rank; d++) {
-    if (d > 0) params[`shape${d}`] = c.shape[d];
-    params[`src${d}`] = c.strides[0][d];
-    params[`dst${d}`] = c.strides[1][d];
-  }
+  const [srcStrides = [], dstStrides = []] = c.strides;
+  const params = {
+    n,
+    srcOffset: from.offset,
+    dstOffset: to.offset,
+    ...perAxis('shape', c.shape, 1),
+    ...perAxis('src', srcStrides),
+    ...perAxis('dst', dstStrides),
+  };
   // 4 elements per invocation
   rt.dispatch(
     kernel,

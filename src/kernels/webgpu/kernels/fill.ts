@@ -18,10 +18,10 @@ ${vecLoop('n4', '    O[i] = vec4<u32>(bits);')}
 
 /** The 32-bit pattern of `value` stored as `dtype` (rounded to f32, or truncated to i32). */
 export function bitsOf(value: number, dtype: 'float32' | 'int32'): number {
-  const word = new ArrayBuffer(4);
-  if (dtype === 'int32') new Int32Array(word)[0] = value;
-  else new Float32Array(word)[0] = value;
-  return new Uint32Array(word)[0];
+  const word = new DataView(new ArrayBuffer(4));
+  if (dtype === 'int32') word.setInt32(0, value, true);
+  else word.setFloat32(0, value, true);
+  return word.getUint32(0, true);
 }
 
 export function encodeFill(rt: Runtime, out: WebGPUBuf, value: number): void {

@@ -17,7 +17,7 @@ import { broadcastStrides, sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { coalesce } from '../coalesce.js';
 import { GRID_BUILTINS, VEC_WG, vecLoop, vecWorkgroups } from '../grid.js';
-import { f32, paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import { f32, paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
 import type { Runtime } from '../runtime.js';
 import { offsetsFromIndex, wgslScalar } from '../wgsl.js';
 
@@ -142,9 +142,11 @@ export function encodeMap(
   }
   const rank = shape.length;
   const kernel = rt.variant(`map|${op}|${dtypes}|r${rank}`, () => stridedKernel(op, dtypes, rank));
-  const params: Record<string, number> = { n, p: param };
-  for (let d = 1; d < rank; d++) params[`shape${d}`] = shape[d];
-  strides.forEach((s, j) => s.forEach((v, d) => (params[`s${j}_${d}`] = v)));
+  const params = Object.assign(
+    { n, p: param },
+    perAxis('shape', shape, 1),
+    ...strides.map((s, j) => perAxis(`s${j}_`, s)),
+  );
   rt.dispatch(
     kernel,
     params,

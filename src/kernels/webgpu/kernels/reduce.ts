@@ -17,7 +17,7 @@ import { contiguousStrides, sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { coalesce } from '../coalesce.js';
 import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
-import { paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import { paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
 import type { KernelSpec, Runtime } from '../runtime.js';
 import { offsetsFromIndex, WGSL_FLOAT_BITS } from '../wgsl.js';
 
@@ -153,40 +153,37 @@ export function encodeReduce(
   }
   const reduced = new Set(axes);
   const strides = contiguousStrides(inShape);
-  const keptAxes = inShape.map((_, i) => i).filter((i) => !reduced.has(i));
-  const redAxes = inShape.map((_, i) => i).filter((i) => reduced.has(i));
-  const outCount = sizeOf(keptAxes.map((i) => inShape[i]));
-  const redCount = sizeOf(redAxes.map((i) => inShape[i]));
+  // the sizes and strides of the kept and of the reduced axes
+  const split = (keep: boolean) => ({
+    shape: inShape.filter((_, i) => reduced.has(i) !== keep),
+    strides: strides.filter((_, i) => reduced.has(i) !== keep),
+  });
+  const [keptAll, redAll] = [split(true), split(false)];
+  const outCount = sizeOf(keptAll.shape);
+  const redCount = sizeOf(redAll.shape);
   if (out.size < outCount) throw new Error(`reduce: output holds ${out.size} elements, needs ${outCount}`);
   if (outCount === 0) return;
-  const kept = coalesce(
-    keptAxes.map((i) => inShape[i]),
-    [keptAxes.map((i) => strides[i])],
-  );
-  const red = coalesce(
-    redAxes.map((i) => inShape[i]),
-    [redAxes.map((i) => strides[i])],
-  );
+  const kept = coalesce(keptAll.shape, [keptAll.strides]);
+  const red = coalesce(redAll.shape, [redAll.strides]);
   const kr = kept.shape.length,
     rr = red.shape.length;
-  const innermost = rank > 0 && reduced.has(rank - 1) && inShape[rank - 1] > 1;
+  const innermost = reduced.has(rank - 1) && (inShape.at(-1) ?? 1) > 1;
   const kind = force ?? chooseReduceKernel(outCount, redCount, innermost);
   const kernel = rt.variant(`reduce|${op}|${kind}|${kr}|${rr}`, () =>
     kind === 'tree' ? treeKernel(op, kr, rr) : serialKernel(op, kr, rr),
   );
-  const params: Record<string, number> = { outCount, redCount };
-  for (let d = 0; d < kr; d++) {
-    if (d > 0) params[`kshape${d}`] = kept.shape[d];
-    params[`kstride${d}`] = kept.strides[0][d];
-  }
-  for (let d = 0; d < rr; d++) {
-    if (d > 0) params[`rshape${d}`] = red.shape[d];
-    params[`rstride${d}`] = red.strides[0][d];
-  }
+  const params = {
+    outCount,
+    redCount,
+    ...perAxis('kshape', kept.shape, 1),
+    ...perAxis('kstride', kept.strides[0] ?? []),
+    ...perAxis('rshape', red.shape, 1),
+    ...perAxis('rstride', red.strides[0] ?? []),
+  };
   // an empty reduction (some reduced axis of size 0) loops zero times and writes the identity
   const groups = kind === 'tree' ? outCount : Math.ceil(outCount / SERIAL_WG);
   const label = rt.profiling
-    ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAxes.map((i) => inShape[i]).join('×') || '1'}`
+    ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAll.shape.join('×') || '1'}`
     : undefined;
   rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups), label);
 }
