@@ -7,6 +7,7 @@ export { manualSeed } from './tensor/random.js';
 
 // ops over several tensors
 export { concat, oneHot } from './tensor/ops/views.js';
+export { checkIndices, IndexOutOfRangeError } from './tensor/indices.js';
 export { where } from './tensor/ops/elementwise.js';
 export { binaryCrossEntropyWithLogits, mseLoss, type Reduction, type LossOptions } from './tensor/ops/loss.js';
 export { crossEntropy, nllLoss } from './tensor/ops/cross-entropy.js';

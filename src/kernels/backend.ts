@@ -86,6 +86,12 @@ export interface AdamDesc {
   bias2: number;
 }
 
+/** An int32 found outside [0, limit) by checkIndices: its flat position and its value. */
+export interface IndexViolation {
+  position: number;
+  value: number;
+}
+
 export interface Backend {
   readonly name: 'cpu' | 'webgpu';
   /** A human-readable line: the device, adapter or driver. */
@@ -122,6 +128,14 @@ export interface Backend {
   random(out: Buf, desc: RandomDesc): void;
   /** One Adam step, in place on param, m and v. */
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void;
+
+  /**
+   * Checks that every int32 of buf lies in [0, limit); `fail` builds the error for the first
+   * value that does not. The CPU throws it at once. WebGPU checks on the device and throws it
+   * at the next readback (read() rejects with it): the values live on the device, and waiting
+   * for them here would stall the queue.
+   */
+  checkIndices(buf: Buf, limit: number, fail: (v: IndexViolation) => Error): void;
 
   /** Sends queued work to the device (a no-op on the CPU). */
   flush(): void;

@@ -9,6 +9,8 @@
 // `NaN != y` are *false*. So NaN tests use the bit pattern (`isnan_`) and "not equal" is written
 // as the negation of `==` (which is false for NaN everywhere).
 
+import type { DType } from './backend.js';
+
 export interface MapOpDef {
   readonly arity: 1 | 2 | 3;
   readonly wgsl: string;
@@ -106,6 +108,18 @@ export const MAP_OPS = {
 } as const satisfies Record<string, MapOpDef>;
 
 export type MapOp = keyof typeof MAP_OPS;
+
+/**
+ * The output dtype rule of `map`, the same on every backend: ops compute in float and write a
+ * float output; an int32 output is only a copy (`identity` of int32, e.g. expand), so that
+ * integers never pass through a float.
+ */
+export function checkMapOutput(op: MapOp, inputs: readonly DType[], out: DType): void {
+  if (out !== 'int32' || (op === 'identity' && inputs[0] === 'int32')) return;
+  throw new Error(
+    `map ${op}: an int32 output is only for 'identity' of int32 (a copy); the other ops write float (got ${inputs.join(', ')} -> int32)`,
+  );
+}
 
 /** WGSL functions the expressions above call (WGSL has no log1p, and its tanh/pow need care). */
 export const WGSL_MAP_HELPERS = /* wgsl */ `

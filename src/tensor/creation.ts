@@ -1,7 +1,7 @@
 // Creating tensors: from data, constant fills, ranges, and seeded random draws.
 import type { Backend, DType, Shape, TypedArray } from '../kernels/backend.js';
 import { currentBackend, defaultFloatDType } from './backends.js';
-import { empty, fromTypedArray } from './dispatch.js';
+import { empty, fromTypedArray, HOST_INT32_MAX } from './dispatch.js';
 import { nextRandomCall } from './random.js';
 import { checkShape, fmt, sizeOf } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
@@ -89,6 +89,7 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
     throw new Error(`full: int32 fill value must be an integer, got ${value}`);
   const t = empty(opts.backend ?? currentBackend(), shape, dtype);
   if (t.size > 0) t.backend.fill(t.buf, value);
+  if (dtype === 'int32' && t.size <= HOST_INT32_MAX) t.storage.hostInt32 = new Int32Array(t.size).fill(value);
   return finish(t, opts);
 }
 

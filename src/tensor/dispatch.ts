@@ -23,9 +23,14 @@ export function empty(backend: Backend, shape: Shape, dtype: DType): Tensor {
   return new Tensor(new Storage(backend, backend.alloc(sizeOf(shape), dtype)), shape, dtype);
 }
 
+/** int32 data up to this many values keeps a host copy (see Storage.hostInt32). */
+export const HOST_INT32_MAX = 1 << 20;
+
 export function fromTypedArray(backend: Backend, data: TypedArray, shape: Shape, dtype: DType): Tensor {
   checkDType(backend, dtype);
-  return new Tensor(new Storage(backend, backend.upload(data, dtype)), shape, dtype);
+  const storage = new Storage(backend, backend.upload(data, dtype));
+  if (dtype === 'int32' && data.length <= HOST_INT32_MAX) storage.hostInt32 = Int32Array.from(data);
+  return new Tensor(storage, shape, dtype);
 }
 
 function checkDType(backend: Backend, dtype: DType): void {

@@ -15,6 +15,11 @@ const usage = new Map<string, BackendUsage>();
 export class Storage {
   private refs = 1;
   readonly bytes: number;
+  /**
+   * The values of an int32 buffer made from host data (small ones), kept so that index checks
+   * need no readback. int32 buffers are never written after creation, so the copy stays true.
+   */
+  hostInt32: Int32Array | null = null;
 
   constructor(
     readonly backend: Backend,

@@ -11,7 +11,7 @@
 // a summed KL would weight the KL 784 times too much.)
 import type { Tensor } from '../tensor/tensor.js';
 import { randn, tensor, zeros, type CreateOptions } from '../tensor/creation.js';
-import { concat, oneHot } from '../tensor/ops/views.js';
+import { concat, namedOneHot } from '../tensor/ops/views.js';
 import { Linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import { Module } from '../nn/module.js';
@@ -117,7 +117,7 @@ export class VAE extends Module {
     if (y.dtype !== 'int32' || y.rank !== 1 || y.shape[0] !== input.shape[0]) {
       throw new Error(`CVAE.${what}: y must be int32 of shape [${input.shape[0]}], got ${y.describe()}`);
     }
-    const hot = oneHot(y, this.config.classes!);
+    const hot = namedOneHot(`CVAE.${what}`, 'label', y, this.config.classes!);
     const joined = concat([input, hot], 1);
     hot.dispose();
     return joined;
@@ -156,7 +156,7 @@ export class VAE extends Module {
   prior(y?: Tensor): Posterior | null {
     if (!this.priorMu || !this.priorLogvar) return null;
     if (!y) throw new Error('CVAE.prior: the label y is required');
-    const hot = oneHot(y, this.config.classes!);
+    const hot = namedOneHot('CVAE.prior', 'label', y, this.config.classes!);
     const p = { mu: this.priorMu.forward(hot), logvar: this.priorLogvar.forward(hot) };
     hot.dispose();
     return p;

@@ -7,6 +7,7 @@ import type {
   Buf,
   DType,
   GatherDesc,
+  IndexViolation,
   Layout,
   MapInput,
   MatmulDesc,
@@ -15,7 +16,7 @@ import type {
   Shape,
   TypedArray,
 } from '../backend.js';
-import type { MapOp } from '../elementwise.js';
+import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { cpuAdam } from './adam.js';
 import { cpuArgReduce } from './arg-reduce.js';
 import { cpuCopy } from './copy.js';
@@ -47,6 +48,11 @@ export class CpuBackend implements Backend {
     asCpu(out).data.fill(value);
   }
   map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void {
+    checkMapOutput(
+      op,
+      inputs.map((i) => i.buf.dtype),
+      out.dtype,
+    );
     cpuMap(op, inputs, asCpu(out), outShape, param);
   }
   matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
@@ -72,6 +78,13 @@ export class CpuBackend implements Backend {
   }
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
     cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);
+  }
+  checkIndices(buf: Buf, limit: number, fail: (v: IndexViolation) => Error): void {
+    const data = asCpu(buf).data;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (!(v >= 0 && v < limit)) throw fail({ position: i, value: v });
+    }
   }
   flush(): void {}
   async sync(): Promise<void> {}

@@ -8,6 +8,7 @@ import type {
   Buf,
   DType,
   GatherDesc,
+  IndexViolation,
   Layout,
   MapInput,
   MatmulDesc,
@@ -16,11 +17,12 @@ import type {
   Shape,
   TypedArray,
 } from '../backend.js';
-import type { MapOp } from '../elementwise.js';
-import { sizeOf } from '../layout.js';
+import { checkMapOutput, type MapOp } from '../elementwise.js';
+import { broadcastStrides, contiguousStrides, sizeOf } from '../layout.js';
 import { WebGPUBuf } from './buffer.js';
 import { encodeAdam } from './kernels/adam.js';
 import { encodeArgReduce } from './kernels/arg-reduce.js';
+import { encodeCheckIndices, NO_VIOLATION } from './kernels/check-indices.js';
 import { encodeCopy } from './kernels/copy.js';
 import { encodeFill } from './kernels/fill.js';
 import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
@@ -54,6 +56,8 @@ export class WebGPUBackend implements Backend {
   private strategy: MatmulStrategyChoice = 'auto';
   /** A tiny buffer bound where a kernel's optional input is absent (e.g. matmul without bias). */
   private dummy: WebGPUBuf | null = null;
+  /** Index checks recorded on the device, reported at the next readback. */
+  private indexChecks: { flag: WebGPUBuf; fail: (v: IndexViolation) => Error }[] = [];
 
   constructor(
     /** The command stream; exposed for benchmarks and custom kernels. */
@@ -109,6 +113,7 @@ export class WebGPUBackend implements Backend {
   async read(buf: Buf): Promise<TypedArray> {
     await this.runtime.settleErrors(); // so a compile error beats the errors it causes
     const b = this.own(buf, 'read');
+    await this.reportIndexChecks();
     const bytes = await this.runtime.read(b.gpuBuffer, b.byteLength);
     return b.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
   }
@@ -140,7 +145,11 @@ export class WebGPUBackend implements Backend {
 
   map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param = 0): void {
     const o = this.own(out, 'map');
-    if (o.dtype !== 'float32') throw new Error(`map: output must be float32 on webgpu, got ${o.dtype}`);
+    checkMapOutput(
+      op,
+      inputs.map((i) => i.buf.dtype),
+      o.dtype,
+    );
     if (o.size < sizeOf(outShape))
       throw new Error(`map: output holds ${o.size} elements, shape [${outShape}] needs ${sizeOf(outShape)}`);
     const temps: WebGPUBuf[] = [];
@@ -150,7 +159,12 @@ export class WebGPUBackend implements Backend {
         throw new Error(`map: input holds ${b.size} elements, shape [${inp.shape}] needs ${sizeOf(inp.shape)}`);
       return { buf: b === o ? this.snapshot(b, temps) : b, shape: inp.shape };
     });
-    encodeMap(this.runtime, op, args, o, outShape, param);
+    if (o.dtype === 'int32') {
+      // identity into int32: a broadcast copy, so the 32-bit words never pass through f32
+      const [x] = args as [{ buf: WebGPUBuf; shape: Shape }];
+      const from = { offset: 0, strides: broadcastStrides(x.shape, outShape) };
+      encodeCopy(this.runtime, x.buf, from, o, { offset: 0, strides: contiguousStrides(outShape) }, outShape);
+    } else encodeMap(this.runtime, op, args, o, outShape, param);
     temps.forEach((t) => this.free(t));
   }
 
@@ -244,6 +258,30 @@ export class WebGPUBackend implements Backend {
     );
   }
 
+  checkIndices(buf: Buf, limit: number, fail: (v: IndexViolation) => Error): void {
+    const x = this.own(buf, 'checkIndices');
+    if (x.dtype !== 'int32') throw new Error(`checkIndices: indices must be int32, got ${x.dtype}`);
+    if (x.size === 0) return;
+    const flag = this.alloc(2, 'int32');
+    encodeFill(this.runtime, flag, -1); // both words 0xffffffff: no violation yet
+    encodeCheckIndices(this.runtime, x, x.size, limit, flag);
+    this.indexChecks.push({ flag, fail });
+  }
+
+  /** Reads the flags of the index checks recorded so far; throws the first violation's error. */
+  private async reportIndexChecks(): Promise<void> {
+    if (!this.indexChecks.length) return;
+    const checks = this.indexChecks;
+    this.indexChecks = [];
+    let error: Error | null = null;
+    for (const c of checks) {
+      const [position, bits] = new Uint32Array(await this.runtime.read(c.flag.gpuBuffer, 8));
+      this.free(c.flag);
+      if (!error && position !== NO_VIOLATION) error = c.fail({ position: position!, value: bits! | 0 });
+    }
+    if (error) throw error;
+  }
+
   // ---- matmul strategy ------------------------------------------------------------------
 
   /** Force one matmul strategy (tests, benchmarks) or let `auto` choose per shape. */
@@ -275,13 +313,14 @@ export class WebGPUBackend implements Backend {
     return this.runtime.profile(fn, options);
   }
 
-  /** Resolves when the device has finished everything queued so far. */
-  finish(): Promise<void> {
-    return this.runtime.finish();
+  /** Resolves when the device has finished everything queued so far (and reports failed index checks). */
+  async finish(): Promise<void> {
+    await this.runtime.finish();
+    await this.reportIndexChecks();
   }
 
   sync(): Promise<void> {
-    return this.runtime.finish();
+    return this.finish();
   }
 
   destroy(): void {

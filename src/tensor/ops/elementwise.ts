@@ -174,7 +174,12 @@ export type Comparison = 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';
 
 /** 1 where the comparison holds, else 0 (a float mask; int32 operands compare as numbers). */
 export function compare(op: Comparison, a: Tensor, b: Operand): Tensor {
-  const bt = asTensor(a, b);
+  // a number beside an int32 tensor stays int32 only when it is one (labels.gt(0.5) compares with 0.5)
+  const asInt = typeof b === 'number' && a.dtype === 'int32' && Number.isInteger(b) && Math.abs(b) < 2 ** 31;
+  const bt =
+    typeof b === 'number' && a.dtype === 'int32' && !asInt
+      ? full([], b, { dtype: defaultFloatDType(), backend: a.backend })
+      : asTensor(a, b);
   const dtype = isFloat(a.dtype) ? a.dtype : isFloat(bt.dtype) ? bt.dtype : 'float32';
   const y = runMap(op, op as MapOp, [a, bt], { dtype });
   if (bt !== b) bt.dispose();

@@ -5,7 +5,8 @@ import { record } from '../../autograd/record.js';
 import type { Layout } from '../../kernels/backend.js';
 import { defaultFloatDType } from '../backends.js';
 import { tensor, zeros } from '../creation.js';
-import { empty, runCopy, runMap, sameBackend } from '../dispatch.js';
+import { empty, HOST_INT32_MAX, runCopy, runMap, sameBackend } from '../dispatch.js';
+import { checkIndices } from '../indices.js';
 import { contiguousStrides, fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
@@ -102,6 +103,13 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     runCopy(t, dense(t.shape), y, { offset: at * outStrides[ax]!, strides: outStrides }, t.shape);
     at += t.shape[ax]!;
   }
+  // int32 pieces whose values are on the host (labels): so is the result (no readback to check it)
+  const hosts = tensors.map((t) => t.storage.hostInt32);
+  if (ax === 0 && y.size <= HOST_INT32_MAX && hosts.every((h) => h)) {
+    const all = new Int32Array(y.size);
+    hosts.forEach((h, i) => all.set(h!, starts[i]! * (outStrides[0] ?? 1)));
+    y.storage.hostInt32 = all;
+  }
   return record('concat', tensors, y, [], (dy, _, needs) =>
     tensors.map((t, i) => (needs[i] ? slice(dy, ax, starts[i]!, starts[i]! + t.shape[ax]!) : null)),
   );
@@ -109,19 +117,26 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /**
  * indices (int32, any shape) -> one-hot float vectors of length n along a new last axis:
- * eq(indices[..., None], [0, 1, ..., n-1]). An index outside [0, n) gives an all-zero vector.
+ * eq(indices[..., None], [0, 1, ..., n-1]). An index outside [0, n) is an error naming it and
+ * its position (see checkIndices for when WebGPU reports it).
  */
 export function oneHot(indices: Tensor, n: number): Tensor {
-  if (indices.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${indices.describe()}`);
+  return namedOneHot('oneHot', 'index', indices, n);
+}
+
+/** oneHot whose errors name the caller (`op`) and what the indices are (`what`: 'label'). */
+export function namedOneHot(op: string, what: string, indices: Tensor, n: number): Tensor {
+  if (indices.dtype !== 'int32') throw new Error(`${op}: the ${what} tensor must be int32, got ${indices.describe()}`);
   if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`oneHot: the number of classes must be a positive integer, got ${n}`);
+    throw new Error(`${op}: the number of classes must be a positive integer, got ${n}`);
+  checkIndices(op, indices, n, what);
   const classes = tensor(
     Int32Array.from({ length: n }, (_, i) => i),
     [n],
     { dtype: 'int32', backend: indices.backend },
   );
   const column = new Tensor(indices.storage.retain(), [...indices.shape, 1], 'int32');
-  const y = runMap('oneHot', 'eq', [column, classes], { dtype: defaultFloatDType() });
+  const y = runMap(op, 'eq', [column, classes], { dtype: defaultFloatDType() });
   column.dispose();
   classes.dispose();
   return y;

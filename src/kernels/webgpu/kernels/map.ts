@@ -44,8 +44,10 @@ function bindings(types: readonly string[], outType: string): string {
 function contiguousKernel(op: MapOp, dtypes: readonly ('float32' | 'int32')[], reads: readonly ContigRead[]) {
   const slots: ParamSlot[] = [u32('n4'), f32('p')];
   const types = dtypes.map((d, j) => (reads[j] === 'vec' ? `vec4<${wgslScalar(d)}>` : wgslScalar(d)));
+  // vec4<f32>(vec4<i32>) converts lane by lane, but a splat needs an f32 scalar: vec4<f32>(i32)
+  // does not exist in WGSL, so a broadcast int32 operand is converted first.
   const loads = dtypes.map((_, j) => {
-    const v = reads[j] === 'vec' ? `X${j}[i]` : `X${j}[0]`;
+    const v = reads[j] === 'vec' ? `X${j}[i]` : `f32(X${j}[0])`;
     return `  let ${NAMES[j]} = vec4<f32>(${v});`;
   });
   const arg = (j: number, lane: string): string => (j < dtypes.length ? `${NAMES[j]}.${lane}` : '0.0');

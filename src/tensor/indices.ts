@@ -1,0 +1,62 @@
+// Index validation, shared by every op that takes int32 indices (oneHot, the CVAE's labels,
+// gather, indexSelect, losses over class labels): each index must lie in [0, limit).
+//
+// Where the values are: an int32 tensor made from host data (labels from a data set, `tensor`,
+// `full`) keeps a host copy of its values (Storage.hostInt32), so it is checked at once, on any
+// backend, with no readback. Indices computed on the device (a slice, a concat) are checked by
+// the backend: at once on the CPU; on WebGPU by a kernel whose result is read at the next
+// readback, which then throws — the error still names the op, the value and its position.
+import type { IndexViolation } from '../kernels/backend.js';
+import { fmt } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+export class IndexOutOfRangeError extends RangeError {
+  constructor(
+    readonly op: string,
+    readonly value: number,
+    /** The bad index's position in the indices tensor, one entry per axis. */
+    readonly position: readonly number[],
+    readonly limit: number,
+    what: string,
+    shape: readonly number[],
+  ) {
+    super(
+      `${op}: ${what} ${value} at position ${shape.length === 1 ? position[0] : fmt(position)} of int32${fmt(shape)} is outside [0, ${limit})`,
+    );
+    this.name = 'IndexOutOfRangeError';
+  }
+}
+
+/** The multi-index of flat position `flat` in `shape`. */
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    out[d] = flat % n;
+    flat = Math.floor(flat / n);
+  }
+  return out;
+}
+
+/**
+ * Checks that every value of the int32 tensor `indices` lies in [0, limit), else throws an
+ * IndexOutOfRangeError naming `op`, the value and its position (`what` names the values:
+ * 'index', 'label', 'class'). See the top of this file for when a WebGPU check reports.
+ */
+export function checkIndices(op: string, indices: Tensor, limit: number, what = 'index'): void {
+  if (indices.dtype !== 'int32') throw new Error(`${op}: the ${what} tensor must be int32, got ${indices.describe()}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new Error(`${op}: the ${what} limit must be a non-negative integer, got ${limit}`);
+  const shape = [...indices.shape];
+  const fail = (v: IndexViolation) =>
+    new IndexOutOfRangeError(op, v.value, unravel(v.position, shape), limit, what, shape);
+  const host = indices.storage.hostInt32;
+  if (host) {
+    for (let i = 0; i < host.length; i++) {
+      const v = host[i]!;
+      if (v < 0 || v >= limit) throw fail({ position: i, value: v });
+    }
+    return;
+  }
+  if (indices.size > 0) indices.backend.checkIndices(indices.buf, limit, fail);
+}
