@@ -27,6 +27,9 @@ export class IndexOutOfRangeError extends RangeError {
   }
 }
 
+/** 'indices', 'labels': for messages. */
+export const plural = (what: string): string => (what === 'index' ? 'indices' : `${what}s`);
+
 /** The multi-index of flat position `flat` in `shape`. */
 function unravel(flat: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length).fill(0);
@@ -44,7 +47,7 @@ function unravel(flat: number, shape: readonly number[]): number[] {
  * 'index', 'label', 'class'). See the top of this file for when a WebGPU check reports.
  */
 export function checkIndices(op: string, indices: Tensor, limit: number, what = 'index'): void {
-  if (indices.dtype !== 'int32') throw new Error(`${op}: the ${what} tensor must be int32, got ${indices.describe()}`);
+  if (indices.dtype !== 'int32') throw new Error(`${op}: ${plural(what)} must be int32, got ${indices.describe()}`);
   if (!Number.isSafeInteger(limit) || limit < 0)
     throw new Error(`${op}: the ${what} limit must be a non-negative integer, got ${limit}`);
   const shape = [...indices.shape];

@@ -41,7 +41,7 @@ describe('checkIndices on the cpu', () => {
       expect([err.op, err.value, err.position, err.limit]).toEqual(['gather', 7, [0, 1], 5]);
     }
     expect(() => checkIndices('gather', tensor([1.5]), 5)).toThrow(
-      /^gather: the index tensor must be int32, got #\d+ float32\[1\]$/,
+      /^gather: indices must be int32, got #\d+ float32\[1\]$/,
     );
   });
 

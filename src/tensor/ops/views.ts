@@ -6,7 +6,7 @@ import type { Layout } from '../../kernels/backend.js';
 import { defaultFloatDType } from '../backends.js';
 import { tensor, zeros } from '../creation.js';
 import { empty, HOST_INT32_MAX, runCopy, runMap, sameBackend } from '../dispatch.js';
-import { checkIndices } from '../indices.js';
+import { checkIndices, plural } from '../indices.js';
 import { contiguousStrides, fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
@@ -126,7 +126,7 @@ export function oneHot(indices: Tensor, n: number): Tensor {
 
 /** oneHot whose errors name the caller (`op`) and what the indices are (`what`: 'label'). */
 export function namedOneHot(op: string, what: string, indices: Tensor, n: number): Tensor {
-  if (indices.dtype !== 'int32') throw new Error(`${op}: the ${what} tensor must be int32, got ${indices.describe()}`);
+  if (indices.dtype !== 'int32') throw new Error(`${op}: ${plural(what)} must be int32, got ${indices.describe()}`);
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`${op}: the number of classes must be a positive integer, got ${n}`);
   checkIndices(op, indices, n, what);
