@@ -4,6 +4,7 @@
 // Writes its result as JSON to FILE. The implementation's modules are imported only here, so a
 // TF.js child never loads our engine's WebGPU device and ours never loads TF.js.
 import { writeFileSync } from 'node:fs';
+import type { OurBackend } from './impl/ours.js';
 import type { Impl } from './lib/child.js';
 import { kernelCases } from './lib/kernel-cases.js';
 import { flag } from './lib/stats.js';
@@ -17,13 +18,14 @@ const runs = Number(flag(argv, 'runs') ?? 7);
 const warmup = Number(flag(argv, 'warmup') ?? 3);
 const profileSteps = Number(flag(argv, 'profile') ?? 0);
 if (!out || !impl || !suite) throw new Error('usage: child.ts --suite kernels|step --impl IMPL --out FILE');
-const [framework, backend] = impl.split('-') as ['ours' | 'tfjs' | 'torch', string];
+const [framework, ...rest] = impl.split('-') as ['ours' | 'tfjs' | 'torch', ...string[]];
+const backend = rest.join('-'); // 'webgpu', 'cpu', 'cpu-reference', 'wasm', 'default', '2' ...
 
 let result: unknown;
 if (suite === 'kernels') {
   const cases = kernelCases(argv.includes('--quick'));
   if (framework === 'ours')
-    result = await (await import('./impl/ours.js')).ourKernels(backend as 'webgpu' | 'cpu', cases, runs);
+    result = await (await import('./impl/ours.js')).ourKernels(backend as OurBackend, cases, runs);
   else if (framework === 'tfjs')
     result = await (await import('./impl/tfjs.js')).tfKernelBench(backend as 'webgpu' | 'wasm' | 'cpu', cases, runs);
   else throw new Error(`${impl}: no kernel suite (the PyTorch peer times the training step only)`);
@@ -32,7 +34,7 @@ if (suite === 'kernels') {
   const ref = await stepReference(batches[0]!);
   if (framework === 'ours')
     result = await (await import('./impl/ours.js')).ourStep(
-      backend as 'webgpu' | 'cpu',
+      backend as OurBackend,
       ref,
       batches,
       warmup,

@@ -1,10 +1,10 @@
 // Kernel benchmark, side by side: matmul GFLOP/s and elementwise/reduction GB/s over a size
-// sweep, for each of our WGSL matmul strategies, our CPU reference kernels, and TensorFlow.js's
-// webgpu (the same Dawn adapter), wasm and cpu backends.
+// sweep, for each of our WGSL matmul strategies, our fast CPU backend, our CPU reference kernels,
+// and TensorFlow.js's webgpu (the same Dawn adapter), wasm and cpu backends.
 //
 //   npm run bench:kernels                 2 rounds × 4 samples per implementation (~4 min)
 //   npm run bench:kernels -- --quick      1 round × 7 samples, fewer sizes (~1.5 min)
-//   flags: --rounds N --runs N --no-cpu (skips the two slow cpu backends)
+//   flags: --rounds N --runs N --no-cpu (skips the two slow cpu backends: our reference and TF.js cpu)
 //
 // Method (lib/time-kernels.ts): each case's result is first checked against a float64 CPU
 // reference; then a warm-up; then samples of `reps` runs enqueued back to back (inputs rotating
@@ -23,9 +23,15 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 2));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 4));
-let IMPLS: Impl[] = (['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'tfjs-cpu'] as Impl[]).filter(
-  (i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')),
-);
+const SLOW_CPU: Impl[] = ['ours-cpu-reference', 'tfjs-cpu'];
+let IMPLS: Impl[] = (
+  ['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'ours-cpu-reference', 'tfjs-cpu'] as Impl[]
+).filter((i) => !(argv.includes('--no-cpu') && SLOW_CPU.includes(i)));
+
+const OUR_CPU_LABEL: Partial<Record<Impl, string>> = {
+  'ours-cpu': 'ours CPU',
+  'ours-cpu-reference': 'ours CPU reference',
+};
 
 /** A column of the tables: an implementation and (for our WebGPU matmul) a strategy. */
 interface Column {
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
     IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
   }
   const cases = kernelCases(quick);
-  console.log(`## Kernels: ours (each WGSL strategy, CPU reference) vs TensorFlow.js (webgpu, wasm, cpu)\n`);
+  console.log(`## Kernels: ours (each WGSL strategy, CPU, CPU reference) vs TensorFlow.js (webgpu, wasm, cpu)\n`);
   console.log(envLines(env));
   console.log(
     `method: ${ROUNDS} round(s) × ${RUNS} samples per case and implementation, a fresh process per (implementation, round), order reversed every round; each sample ≈ 40 ms of back-to-back runs then one wait; results checked against a float64 reference first\n`,
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     IMPLS.flatMap((impl) =>
       impl === 'ours-webgpu' && matmul
         ? ['naive', 'blocked', 'tiled'].map((v) => ({ impl, variant: v, label: `ours webgpu ${v}` }))
-        : [{ impl, variant: '', label: impl === 'ours-cpu' ? 'ours CPU reference' : IMPL_LABEL[impl] }],
+        : [{ impl, variant: '', label: OUR_CPU_LABEL[impl] ?? IMPL_LABEL[impl] }],
     );
 
   const mmCols = columns(true);

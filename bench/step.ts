@@ -1,13 +1,13 @@
 // Training-step benchmark: the VAE of PyTorch's example (784-400-20-400-784, ReLU, Bernoulli
 // decoder, analytic KL, batch 128 of MNIST, Adam 1e-3; forward + backward + update, the loss
-// read back every step) in ms/step for our engine (webgpu, cpu), PyTorch on the CPU (its default
+// read back every step) in ms/step for our engine (webgpu, the fast cpu backend, the cpu reference), PyTorch on the CPU (its default
 // thread count and 2 threads; when a python3 with torch is found: scripts/install-pytorch.sh) and
 // TensorFlow.js (webgpu on the same Dawn adapter, wasm, cpu), then one epoch of `vae train` in
 // seconds, and a profile of our WebGPU step (time per kernel, and what is left: JS, launches, sync).
 //
 //   npm run bench:step                 3 rounds × 5 timed steps per implementation (~5 min)
 //   npm run bench:step -- --quick      1 round × 7 steps, a 100-step "epoch" (~2 min)
-//   flags: --rounds N --runs N --no-epoch --no-cpu (skips the slow cpu backends of ours and TF.js)
+//   flags: --rounds N --runs N --no-epoch --no-cpu (skips the slow cpu backends: our reference and TF.js cpu)
 //          --only ours-webgpu,torch-2,...  (just these implementations)
 //
 // Method: every implementation first passes the check of lib/vae-step.ts (loss, all gradients
@@ -35,9 +35,19 @@ const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 3));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 5));
 const PROFILE_STEPS = 5;
 const ONLY = flag(argv, 'only')?.split(',');
+const SLOW_CPU: Impl[] = ['ours-cpu-reference', 'tfjs-cpu'];
 let IMPLS: Impl[] = (
-  ['ours-webgpu', 'torch-default', 'torch-2', 'tfjs-wasm', 'ours-cpu', 'tfjs-webgpu', 'tfjs-cpu'] as Impl[]
-).filter((i) => !(argv.includes('--no-cpu') && i.endsWith('-cpu')) && (!ONLY || ONLY.includes(i)));
+  [
+    'ours-webgpu',
+    'torch-default',
+    'torch-2',
+    'tfjs-wasm',
+    'ours-cpu',
+    'tfjs-webgpu',
+    'ours-cpu-reference',
+    'tfjs-cpu',
+  ] as Impl[]
+).filter((i) => !(argv.includes('--no-cpu') && SLOW_CPU.includes(i)) && (!ONLY || ONLY.includes(i)));
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 type ChildStep = {
@@ -49,10 +59,11 @@ type ChildStep = {
   };
 };
 
-/** One epoch of `vae train` (webgpu) in a fresh process: the epoch's own seconds and the whole run's. */
+/** One epoch of `vae train` in a fresh process: the epoch's own seconds and the whole run's. */
 async function epochRun(
+  backend: 'webgpu' | 'cpu',
   limit?: number,
-): Promise<{ trainSeconds: number; wallSeconds: number; steps: number; line: string }> {
+): Promise<{ backend: string; trainSeconds: number; wallSeconds: number; steps: number; line: string }> {
   const out = mkdtempSync(join(tmpdir(), 'vae-bench-epoch-'));
   const args = [
     '--import',
@@ -62,7 +73,7 @@ async function epochRun(
     '--epochs',
     '1',
     '--backend',
-    'webgpu',
+    backend,
     '--out',
     out,
     ...(limit ? ['--limit', String(limit)] : []),
@@ -82,7 +93,13 @@ async function epochRun(
   const line = all.split('\n').find((l) => /^epoch 1\/1 .*train -ELBO/.test(l));
   const m = line?.match(/([\d.]+)s\s*$/);
   if (code !== 0 || !line || !m) throw new Error(`vae train exited with ${code}:\n${all.slice(-3000)}`);
-  return { trainSeconds: Number(m[1]), wallSeconds, steps: Math.ceil((limit ?? 60000) / 128), line: line.trim() };
+  return {
+    backend,
+    trainSeconds: Number(m[1]),
+    wallSeconds,
+    steps: Math.ceil((limit ?? 60000) / 128),
+    line: line.trim(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -104,11 +121,10 @@ async function main(): Promise<void> {
   }
   const TF_IMPLS = IMPLS.filter((i) => i.startsWith('tfjs'));
   const TORCH_IMPLS = IMPLS.filter((i) => i.startsWith('torch'));
-  // "ours": the WebGPU step, or the CPU one on a machine without an adapter
-  const OURS: Impl = env.hasAdapter ? 'ours-webgpu' : 'ours-cpu';
-  const oursLabel = env.hasAdapter ? 'ours webgpu' : 'ours cpu';
-  if (!IMPLS.includes(OURS))
-    throw new Error('bench/step.ts: without a WebGPU adapter, --no-cpu leaves none of ours to compare');
+  // "ours": the WebGPU step, or the CPU one without an adapter (or with --only leaving webgpu out)
+  const OURS: Impl = IMPLS.includes('ours-webgpu') ? 'ours-webgpu' : 'ours-cpu';
+  const oursLabel = OURS === 'ours-webgpu' ? 'ours webgpu' : 'ours cpu';
+  if (!IMPLS.includes(OURS)) throw new Error('bench/step.ts: the flags leave none of ours (webgpu or cpu) to compare');
   console.log(`## Training step: VAE 784-400-20-400-784, batch 128, Adam, loss read every step\n`);
   console.log(envLines(env));
   if (torchLine) console.log(torchLine);
@@ -140,34 +156,48 @@ async function main(): Promise<void> {
   }
 
   const stats: Record<string, Summary> = Object.fromEntries(IMPLS.map((i) => [i, summarize(samples[i]!)]));
-  const ours = stats[OURS]!.median;
   const fastest = (impls: Impl[]): Impl | undefined =>
     impls.reduce<Impl | undefined>((b, i) => (!b || stats[i]!.median < stats[b]!.median ? i : b), undefined);
   const label = (i: Impl): string =>
     i === 'torch-default' && torch
       ? `PyTorch cpu, its default ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'}`
       : IMPL_LABEL[i];
-  const rows = IMPLS.map((i) => [
-    label(i),
-    cell(stats[i]),
-    String(stats[i]!.runs),
-    i === OURS ? '1' : `${fmt(ours / stats[i]!.median)}×`,
-  ]);
-  console.log(`\n${table(['implementation', 'ms/step median (min–max)', 'steps timed', `${oursLabel} ÷ this`], rows)}`);
+  // ratio columns: ours (webgpu, or cpu without an adapter), and ours cpu beside it when both ran
+  const ratioOf = (mine: Impl) => (i: Impl) => (i === mine ? '1' : `${fmt(stats[mine]!.median / stats[i]!.median)}×`);
+  const ratioCols: [string, (i: Impl) => string][] = [[`${oursLabel} ÷ this`, ratioOf(OURS)]];
+  if (OURS !== 'ours-cpu' && IMPLS.includes('ours-cpu')) ratioCols.push(['ours cpu ÷ this', ratioOf('ours-cpu')]);
+  const rows = IMPLS.map((i) => [label(i), cell(stats[i]), String(stats[i]!.runs), ...ratioCols.map(([, f]) => f(i))]);
+  console.log(
+    `\n${table(['implementation', 'ms/step median (min–max)', 'steps timed', ...ratioCols.map(([h]) => h)], rows)}`,
+  );
   if (torchLine) console.log(`\n${torchLine}`);
   // the headline ratios: ours against the faster PyTorch row and the best TF.js backend
-  const headline = (impls: Impl[], what: string, target: number) => {
+  const headline = (impls: Impl[], what: string, target: number, mine: Impl = OURS) => {
     const best = fastest(impls);
-    if (!best) return null;
-    const ratio = ours / stats[best]!.median;
+    if (!best || !stats[mine]) return null;
+    const ratio = stats[mine].median / stats[best]!.median;
     console.log(
-      `${oursLabel}: ${fmt(ours)} ms/step = ${ratio.toFixed(2)}× ${what} (${label(best)}, ${fmt(stats[best]!.median)} ms/step): target ≤ ${target}× ${ratio <= target ? 'MET' : 'NOT MET'}`,
+      `${label(mine)}: ${fmt(stats[mine].median)} ms/step = ${ratio.toFixed(2)}× ${what} (${label(best)}, ${fmt(stats[best]!.median)} ms/step): target ≤ ${target}× ${ratio <= target ? 'MET' : 'NOT MET'}`,
     );
     return { ratio, best, target, met: ratio <= target };
   };
   console.log('');
-  const oursOverTorch = headline(TORCH_IMPLS, 'the faster PyTorch row', 1);
-  const oursOverBestTfjs = headline(TF_IMPLS, 'the best TensorFlow.js backend', 0.5);
+  // targets (issue 10): webgpu ≤ 1× PyTorch and ≤ 0.5× TF.js; the cpu backend ≤ 5× PyTorch, about TF.js wasm
+  const cpuTargets = OURS === 'ours-cpu';
+  const oursOverTorch = headline(TORCH_IMPLS, 'the faster PyTorch row', cpuTargets ? 5 : 1);
+  const oursOverBestTfjs = headline(TF_IMPLS, 'the best TensorFlow.js backend', cpuTargets ? 1 : 0.5);
+  const cpu =
+    !cpuTargets && IMPLS.includes('ours-cpu')
+      ? {
+          overTorch: headline(TORCH_IMPLS, 'the faster PyTorch row', 5, 'ours-cpu'),
+          overTfjsWasm: headline(TF_IMPLS.includes('tfjs-wasm') ? ['tfjs-wasm'] : [], 'TF.js wasm', 1, 'ours-cpu'),
+        }
+      : null;
+  if (stats['ours-cpu'] && stats['ours-cpu-reference']) {
+    console.log(
+      `ours, cpu: ${fmt(stats['ours-cpu-reference'].median / stats['ours-cpu'].median)}× faster than the cpu reference kernels`,
+    );
+  }
 
   let profileTable = '';
   let profileSummary: Record<string, unknown> | null = null;
@@ -185,26 +215,29 @@ async function main(): Promise<void> {
     profileSummary = { profile: merged, steps, stepMs: between, table: profileTable, dispatchesPerStep };
   }
 
-  let epoch: Awaited<ReturnType<typeof epochRun>> | null = null;
-  if (!argv.includes('--no-epoch') && env.hasAdapter) {
+  // one epoch of `vae train` on each of our backends that ran (webgpu, the fast cpu)
+  const epochs: Awaited<ReturnType<typeof epochRun>>[] = [];
+  if (!argv.includes('--no-epoch')) {
     const limit = quick ? 12800 : undefined;
-    epoch = await epochRun(limit);
-    console.log(`\n### One epoch of \`vae train\` (webgpu)\n`);
-    console.log(
-      table(
-        ['run', 'steps', 'epoch (train) s', 'ms/step in the epoch', 'whole command s'],
-        [
-          [
-            `vae train --epochs 1${limit ? ` --limit ${limit}` : ''}`,
-            String(epoch.steps),
-            fmt(epoch.trainSeconds),
-            fmt((1000 * epoch.trainSeconds) / epoch.steps),
-            fmt(epoch.wallSeconds),
-          ],
-        ],
-      ),
-    );
+    const backends = (['webgpu', 'cpu'] as const).filter((b) => IMPLS.includes(`ours-${b}`));
+    for (const b of backends) epochs.push(await epochRun(b, limit));
+    if (epochs.length) {
+      console.log(`\n### One epoch of \`vae train\`\n`);
+      console.log(
+        table(
+          ['run', 'steps', 'epoch (train) s', 'ms/step in the epoch', 'whole command s'],
+          epochs.map((e) => [
+            `vae train --epochs 1 --backend ${e.backend}${limit ? ` --limit ${limit}` : ''}`,
+            String(e.steps),
+            fmt(e.trainSeconds),
+            fmt((1000 * e.trainSeconds) / e.steps),
+            fmt(e.wallSeconds),
+          ]),
+        ),
+      );
+    }
   }
+  const epoch = epochs.find((e) => e.backend === 'webgpu') ?? null;
 
   const file = writeResult('step.json', {
     env,
@@ -217,8 +250,10 @@ async function main(): Promise<void> {
     torch,
     oursOverTorch,
     oursOverBestTfjs,
+    cpu,
     profile: profileSummary,
     epoch,
+    epochs,
   });
   console.log(`\nwrote ${file}`);
 }

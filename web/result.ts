@@ -29,6 +29,8 @@ export interface SmokeResult {
   gpuStatus: string;
   backend?: { name: string; description: string };
   comparisons: Comparison[];
+  /** The fast CPU backend ('cpu') against the reference: `gpu` holds the fast backend's values. */
+  fastCpu?: { description: string; comparisons: Comparison[] };
   gradcheck?: {
     ok: boolean;
     inputs?: { index: number; shape: number[]; maxAbsError: number; maxRelError: number }[];

@@ -1,7 +1,8 @@
 // The browser smoke page: proves the library works on `navigator.gpu`. It picks the WebGPU
 // backend, runs a handful of ops on the GPU and the same ops on the CPU backend from the same
 // inputs, runs gradcheck (float64 on the CPU) and a few Adam steps of a tiny VAE on the GPU,
-// and leaves everything as JSON in `window.__result` and in <pre id="result">.
+// and leaves everything as JSON in `window.__result` and in <pre id="result">. It also runs the
+// same ops on the fast CPU backend (WebAssembly SIMD) against the CPU reference, in the page.
 // Bundle with `npx tsx web/build.ts`; test/browser/browser.test.ts drives it in Chromium.
 import {
   Adam,
@@ -19,7 +20,7 @@ import {
   type Backend,
   type Tensor,
 } from '../src/index.js';
-import { cpuBackend, currentBackend } from '../src/tensor/backends.js';
+import { cpuBackend, currentBackend, referenceBackend } from '../src/tensor/backends.js';
 import type { Comparison, SmokeResult } from './result.js';
 
 declare global {
@@ -196,9 +197,14 @@ async function main(): Promise<SmokeResult> {
     await timed('useBackend', () => useBackend('webgpu'));
     result.backend = backendInfo();
     const gpu = currentBackend();
-    const cpu = cpuBackend();
+    const cpu = referenceBackend();
     await timed('ops', async () => {
       for (const c of cases) result.comparisons.push(await compare(c, gpu, cpu));
+    });
+    await timed('fastCpu', async () => {
+      const fast = cpuBackend();
+      result.fastCpu = { description: fast.description, comparisons: [] };
+      for (const c of cases) result.fastCpu.comparisons.push(await compare(c, fast, cpu));
     });
     await timed('gradcheck', async () => {
       // float64 finite differences on the CPU, whatever the current backend

@@ -1,8 +1,9 @@
 // Our engine in a bench child: kernels straight on a Backend (WebGPU with each matmul strategy,
-// and the CPU reference kernels), and the VAE training step through the library (VAE, Adam,
+// the fast CPU backend and the CPU reference kernels), and the VAE training step through the library (VAE, Adam,
 // tidy, the loss read back every step).
 import type { Backend, Buf } from '../../src/kernels/backend.js';
 import { CpuBackend } from '../../src/kernels/cpu/cpu-backend.js';
+import { FastCpuBackend } from '../../src/kernels/cpu-fast/fast-cpu-backend.js';
 import {
   createWebGPUBackend,
   profileSteps,
@@ -76,8 +77,12 @@ function backendKernels(be: Backend, gpu: WebGPUBackend | null): KernelImpl {
   };
 }
 
-export async function ourKernels(backend: 'webgpu' | 'cpu', cases: KernelCase[], runs: number): Promise<CaseResult[]> {
-  if (backend === 'cpu') return timeKernels(backendKernels(new CpuBackend(), null), cases, runs);
+/** Which of our backends: 'cpu' is the fast CPU backend, 'cpu-reference' the plain loops. */
+export type OurBackend = 'webgpu' | 'cpu' | 'cpu-reference';
+
+export async function ourKernels(backend: OurBackend, cases: KernelCase[], runs: number): Promise<CaseResult[]> {
+  if (backend === 'cpu') return timeKernels(backendKernels(new FastCpuBackend(), null), cases, runs);
+  if (backend === 'cpu-reference') return timeKernels(backendKernels(new CpuBackend(), null), cases, runs);
   const gpu = await createWebGPUBackend();
   if (!gpu) throw new Error('no WebGPU adapter');
   try {
@@ -100,7 +105,7 @@ export interface OurStepResult extends StepTiming {
  * an unprofiled one (see profileSteps).
  */
 export async function ourStep(
-  backend: 'webgpu' | 'cpu',
+  backend: OurBackend,
   ref: StepReference,
   batches: Float32Array[],
   warmup: number,

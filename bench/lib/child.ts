@@ -8,10 +8,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Impl = 'ours-webgpu' | 'ours-cpu' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'torch-default' | 'torch-2';
+export type Impl =
+  | 'ours-webgpu'
+  | 'ours-cpu'
+  | 'ours-cpu-reference'
+  | 'tfjs-webgpu'
+  | 'tfjs-wasm'
+  | 'tfjs-cpu'
+  | 'torch-default'
+  | 'torch-2';
 export const IMPL_LABEL: Record<Impl, string> = {
   'ours-webgpu': 'ours, webgpu',
   'ours-cpu': 'ours, cpu',
+  'ours-cpu-reference': 'ours, cpu reference',
   'tfjs-webgpu': 'TF.js webgpu',
   'tfjs-wasm': 'TF.js wasm',
   'tfjs-cpu': 'TF.js cpu',

@@ -80,9 +80,9 @@ export async function ourStepValues(model: VAE, xData: Float32Array, epsData: Fl
   return { loss1, grads, loss2 };
 }
 
-/** The reference, on our CPU backend (float32), from seeded parameters and noise. */
+/** The reference, on our CPU reference backend (float32), from seeded parameters and noise. */
 export async function stepReference(x: Float32Array): Promise<StepReference> {
-  await useBackend('cpu');
+  await useBackend('cpu-reference');
   manualSeed(1234);
   const model = newVae();
   const epsT = randn([BATCH, LATENT]);

@@ -1,23 +1,34 @@
 // Which backend new tensors are created on, and the default float dtype.
 // `useBackend('webgpu')` loads the WebGPU backend lazily, so a CPU-only user never touches it.
+// 'cpu' is the fast CPU backend (kernels/cpu-fast: WebAssembly SIMD matmul); the plain reference
+// kernels (kernels/cpu) stay reachable as 'cpu-reference' — the oracle of the kernel tests. Float64
+// (gradcheck) on 'cpu' runs the reference's loops, so models built on 'cpu' can be gradchecked.
 import type { Backend, DType } from '../kernels/backend.js';
 import { CpuBackend } from '../kernels/cpu/cpu-backend.js';
+import { FastCpuBackend } from '../kernels/cpu-fast/fast-cpu-backend.js';
 
 export type BackendName = 'cpu' | 'webgpu';
-export type BackendChoice = BackendName | 'auto';
+export type BackendChoice = BackendName | 'cpu-reference' | 'auto';
 
 export interface BackendInfo {
   name: BackendName;
   description: string;
 }
 
-const cpu = new CpuBackend();
+const reference = new CpuBackend();
+const cpu = new FastCpuBackend();
 let current: Backend = cpu;
 let defaultFloat: DType = 'float32';
 let webgpu: Backend | null = null;
 
+/** The CPU backend 'cpu' names: fast kernels, float64 on the reference's loops. */
 export function cpuBackend(): Backend {
   return cpu;
+}
+
+/** The reference CPU backend: plain loops, obviously correct; what every other kernel is tested against. */
+export function referenceBackend(): Backend {
+  return reference;
 }
 
 export function currentBackend(): Backend {
@@ -62,6 +73,8 @@ function noAdapterAdvice(): string {
 export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (choice === 'cpu') {
     current = cpu;
+  } else if (choice === 'cpu-reference') {
+    current = reference;
   } else if (choice === 'webgpu' || choice === 'auto') {
     const gpu = await loadWebGPU();
     if (gpu) current = gpu;
@@ -69,7 +82,9 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
       throw new Error(`useBackend: no WebGPU adapter found. ${noAdapterAdvice()}`);
     } else current = cpu;
   } else {
-    throw new Error(`useBackend: unknown backend '${String(choice)}' (expected 'cpu', 'webgpu' or 'auto')`);
+    throw new Error(
+      `useBackend: unknown backend '${String(choice)}' (expected 'cpu', 'cpu-reference', 'webgpu' or 'auto')`,
+    );
   }
   return backendInfo();
 }

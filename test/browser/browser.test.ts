@@ -177,6 +177,12 @@ describe.skipIf(!haveChromium)('in the browser (headless Chromium, WebGPU on Swi
     for (const c of result.comparisons) expectClose(c);
   });
 
+  it('the fast CPU backend runs WebAssembly SIMD in the page and equals the CPU reference', () => {
+    expect(result.fastCpu?.description).toMatch(/WebAssembly SIMD/);
+    expect(result.fastCpu?.comparisons.map((c) => c.name)).toEqual(result.comparisons.map((c) => c.name));
+    for (const c of result.fastCpu!.comparisons) expectClose(c);
+  });
+
   it('gradcheck passes in the browser', () => {
     expect(result.gradcheck?.error).toBeUndefined();
     expect(result.gradcheck?.ok).toBe(true);

@@ -15,7 +15,7 @@ import {
   type Backend,
   type Tensor,
 } from '../../src/index.js';
-import { cpuBackend } from '../../src/tensor/backends.js';
+import { referenceBackend } from '../../src/tensor/backends.js';
 import { broadcastPairArb, shapeArb, sizeOf } from '../helpers/shapes.js';
 import { describeWebGPU, expectClose, randomArray } from '../helpers/gpu.js';
 
@@ -167,7 +167,7 @@ await describeWebGPU('WebGPU ops equal the CPU reference, forward and backward',
         fc.asyncProperty(c.shapes, fc.integer({ min: 1, max: 2 ** 30 }), async (shapes, seed) => {
           const inputs = shapes.map((s, i) => makeData(s, seed + i, c.domains?.[i] ?? c.domains?.[0] ?? 'any'));
           const grad = (s: number[]) => randomArray(sizeOf(s), seed ^ 0x5bd1e995, -1, 1);
-          const want = await runOn(cpuBackend(), c, inputs, shapes, grad);
+          const want = await runOn(referenceBackend(), c, inputs, shapes, grad);
           const got = await runOn(gpu, c, inputs, shapes, grad);
           expect(got.shape).toEqual(want.shape);
           const tol = { rtol: c.rtol ?? 2e-4, atol: 2e-4 };
@@ -200,7 +200,7 @@ await describeWebGPU('WebGPU ops equal the CPU reference, forward and backward',
       ['sum', (x) => x.reshape([2, 4]).sum(1)],
     ];
     for (const [name, f] of ops) {
-      const want = await f(tensor(special, [8], { backend: cpuBackend() })).data();
+      const want = await f(tensor(special, [8], { backend: referenceBackend() })).data();
       const got = await f(tensor(special, [8], { backend: gpu })).data();
       expectClose(got, want, { rtol: 1e-5, atol: 0, what: name });
     }
@@ -209,7 +209,7 @@ await describeWebGPU('WebGPU ops equal the CPU reference, forward and backward',
   it('the same seed gives the same rand and randn on both backends', async () => {
     for (const shape of [[1], [1000], [37, 41]]) {
       manualSeed(42);
-      const uc = await randn(shape, { backend: cpuBackend() }).data();
+      const uc = await randn(shape, { backend: referenceBackend() }).data();
       manualSeed(42);
       const ug = await randn(shape, { backend: gpu }).data();
       expectClose(ug, uc, { rtol: 1e-5, atol: 1e-5, what: `randn ${shape}` });
@@ -218,7 +218,7 @@ await describeWebGPU('WebGPU ops equal the CPU reference, forward and backward',
 
   it('oneHot matches', async () => {
     const idx = new Int32Array([3, 0, 9, 9, 1]);
-    const want = await oneHot(tensor(idx, [5], { backend: cpuBackend() }), 10).data();
+    const want = await oneHot(tensor(idx, [5], { backend: referenceBackend() }), 10).data();
     expect([...(await oneHot(tensor(idx, [5], { backend: gpu }), 10).data())]).toEqual([...want]);
   });
 });

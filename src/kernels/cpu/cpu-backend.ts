@@ -29,7 +29,7 @@ import { cpuReduce } from './reduce.js';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
-  readonly description = 'CPU reference kernels (JavaScript loops)';
+  readonly description: string = 'CPU reference kernels (JavaScript loops)';
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'float64'];
 
   alloc(size: number, dtype: DType): Buf {

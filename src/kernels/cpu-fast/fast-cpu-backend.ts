@@ -1,0 +1,71 @@
+// The default CPU backend: the reference backend (cpu/) with its hot float32 kernels replaced —
+// matmul on a WebAssembly SIMD kernel of our own (wasm-gemm.ts), elementwise maps, contiguous
+// reductions and Adam as tighter JavaScript loops. Everything else, every float64 computation
+// (gradcheck's finite differences) and any primitive without a fast version runs the reference's
+// plain loops. Buffers are the reference's typed arrays, so both backends read the same memory.
+// Every fast kernel is property-tested against the reference (test/kernels/cpu-fast*.test.ts).
+import type { AdamDesc, Buf, MapInput, MatmulDesc, ReduceOp, Shape } from '../backend.js';
+import { CpuBackend } from '../cpu/cpu-backend.js';
+import { asCpu } from '../cpu/cpu-buffer.js';
+import type { MapOp } from '../elementwise.js';
+import { fastAdam } from './adam.js';
+import { fastMap } from './map.js';
+import { fastReduce } from './reduce.js';
+import { gemmModuleBytes, WasmGemm } from './wasm-gemm.js';
+
+/** The WebAssembly SIMD matmul, or null where WebAssembly or its SIMD extension is unavailable. */
+function createWasmGemm(): WasmGemm | null {
+  if (typeof WebAssembly === 'undefined') return null;
+  try {
+    return new WasmGemm(new WebAssembly.Module(gemmModuleBytes()));
+  } catch {
+    return null; // no SIMD, or a page whose Content-Security-Policy forbids compiling WebAssembly
+  }
+}
+
+const f32 = (buf: Buf | undefined): Float32Array | null => {
+  const data = buf && asCpu(buf).data;
+  return data instanceof Float32Array ? data : null;
+};
+const isFloat64 = (buf: Buf): boolean => buf.dtype === 'float64';
+
+export class FastCpuBackend extends CpuBackend {
+  override readonly description: string;
+  private readonly gemm: WasmGemm | null;
+
+  constructor() {
+    super();
+    this.gemm = createWasmGemm();
+    this.description = this.gemm
+      ? 'CPU (WebAssembly SIMD matmul, JavaScript loops)'
+      : 'CPU (JavaScript loops; no WebAssembly SIMD here, so the reference matmul)';
+  }
+
+  /** Whether matmul runs on WebAssembly SIMD (false: the reference loop). */
+  get simd(): boolean {
+    return this.gemm !== null;
+  }
+
+  override matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
+    const [fa, fb, fo, bias] = [f32(a), f32(b), f32(out), f32(desc.bias)];
+    if (this.gemm && fa && fb && fo && (bias || !desc.bias)) {
+      this.gemm.matmul(fa, fb, fo, desc, bias ?? undefined, desc.activation ?? 'none');
+    } else super.matmul(a, b, out, desc);
+  }
+
+  override map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void {
+    if (isFloat64(out) || inputs.some((i) => isFloat64(i.buf))) super.map(op, inputs, out, outShape, param);
+    else fastMap(op, inputs, asCpu(out), outShape, param);
+  }
+
+  override reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
+    const done = !isFloat64(x) && fastReduce(op, asCpu(x), inShape, axes, asCpu(out));
+    if (!done) super.reduce(op, x, inShape, axes, out);
+  }
+
+  override adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
+    const [p, g, fm, fv] = [f32(param), f32(grad), f32(m), f32(v)];
+    if (p && g && fm && fv) fastAdam(p, g, fm, fv, desc);
+    else super.adam(param, grad, m, v, desc);
+  }
+}
