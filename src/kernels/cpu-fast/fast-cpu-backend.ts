@@ -7,7 +7,7 @@
 import type { AdamDesc, Buf, MapInput, MatmulDesc, ReduceOp, Shape } from '../backend.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { asCpu } from '../cpu/cpu-buffer.js';
-import type { MapOp } from '../elementwise.js';
+import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { fastAdam } from './adam.js';
 import { fastMap } from './map.js';
 import { fastReduce } from './reduce.js';
@@ -54,8 +54,16 @@ export class FastCpuBackend extends CpuBackend {
   }
 
   override map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void {
-    if (isFloat64(out) || inputs.some((i) => isFloat64(i.buf))) super.map(op, inputs, out, outShape, param);
-    else fastMap(op, inputs, asCpu(out), outShape, param);
+    if (isFloat64(out) || inputs.some((i) => isFloat64(i.buf))) {
+      super.map(op, inputs, out, outShape, param);
+      return;
+    }
+    checkMapOutput(
+      op,
+      inputs.map((i) => i.buf.dtype),
+      out.dtype,
+    );
+    fastMap(op, inputs, asCpu(out), outShape, param);
   }
 
   override reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
