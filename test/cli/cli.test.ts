@@ -120,8 +120,25 @@ describe('vae train / sample / eval', () => {
     expect(png.code).toBe(0);
     expect(existsSync(join(work, 's.png'))).toBe(true);
 
-    const e = await vae('eval', '--checkpoint', out, '--k', '20', '--limit', '16', '--data', data, '--backend', 'cpu');
+    const e = await vae(
+      'eval',
+      '--checkpoint',
+      out,
+      '--k',
+      '20',
+      '--limit',
+      '16',
+      '--n',
+      '20',
+      '--data',
+      data,
+      '--backend',
+      'cpu',
+    );
     expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/samples the classifier reads as the digit asked for \(20 per digit/);
+    expect(e.stdout).toMatch(/\| worst \(\d\) +\| [\d.]+% +\| [\d.]+% +\|/);
+    expect(e.stdout).toMatch(/Fréchet distance in the classifier's features, samples vs test digits: [\d.]+/);
     const elbo = Number(/test -ELBO ([\d.]+)/.exec(e.stdout)![1]);
     const nll = Number(/test NLL \(importance-weighted, k=20\) ([\d.]+)/.exec(e.stdout)![1]);
     expect(nll).toBeLessThan(elbo + 5); // the bound is tighter than the ELBO (up to noise on 16 images)
