@@ -33,7 +33,7 @@ import {
 } from '../vae/defaults.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
-import { writePictures } from './pictures.js';
+import { writePictures, writeTrainingCurves } from './pictures.js';
 import { epochProgress, type Progress } from './progress.js';
 
 const PROFILE_WARMUP = 5;
@@ -191,6 +191,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     optimizer = new Adam(model.parameters(), { lr: config.lr });
   }
   const kind = model.conditional ? 'CVAE' : 'VAE';
+  const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
   log(
     `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
       `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
@@ -227,6 +228,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
           log(epochLine(m, config.epochs));
           await saveCheckpoint(out, model, { optimizer, train: config, progress: p });
           await writeMetrics(p);
+          await writeTrainingCurves(out, p.metrics, about);
         },
         shouldStop: () => interrupted,
       },
@@ -245,7 +247,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     const pictures = await writePictures(out, model, data.test, testImages, means);
     means.dispose();
     log(
-      `wrote ${['metrics.json', 'model.safetensors', 'config.json', ...pictures].map((p) => join(out, p)).join(', ')}`,
+      `wrote ${['metrics.json', 'model.safetensors', 'config.json', 'curves.png', ...pictures].map((p) => join(out, p)).join(', ')}`,
     );
     return 0;
   } catch (e) {

@@ -1,6 +1,7 @@
-// A latent-space scatter plot: one dot per point, coloured by class, with a legend strip of
-// ten coloured squares (class 0 at the top) down the right-hand side.
-import { createRaster, fillRect, writePng, type Raster, type Rgb } from './raster.js';
+// A latent-space scatter plot: one dot per point, coloured by class, on a chart with a title,
+// axis labels and a legend that names each class beside its colour.
+import { createChart, drawDot } from './chart.js';
+import { writePng, type Raster, type Rgb } from './raster.js';
 
 /** Ten distinct class colours (Matplotlib's tab10). */
 export const CLASS_COLORS: readonly Rgb[] = [
@@ -16,18 +17,20 @@ export const CLASS_COLORS: readonly Rgb[] = [
   [23, 190, 207],
 ];
 const UNLABELLED: Rgb = [0, 0, 0];
-const WHITE: Rgb = [255, 255, 255];
 
 export interface ScatterOptions {
-  /** Side of the square plotting area in pixels (the picture is at least as tall as the legend). Default 512. */
+  /** Side of the square plotting area in pixels. Default 512. */
   size?: number;
-  /** Each dot is a (2·radius+1)² square. Default 1. */
+  /** Dot radius in pixels (0 = one pixel). Default 1. */
   pointRadius?: number;
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** The legend's name of class k (default "digit k"). */
+  classNames?: readonly string[];
+  /** Tick labels on the axes (default true; PCA axes may prefer none). */
+  ticks?: boolean;
 }
-
-const LEGEND_SQUARE = 12;
-const LEGEND_STEP = LEGEND_SQUARE + 4;
-const MARGIN = 8;
 
 export function renderScatter(points: Float32Array, labels: Int32Array, options: ScatterOptions = {}): Raster {
   const { size = 512, pointRadius = 1 } = options;
@@ -47,25 +50,25 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
     minY = Math.min(minY, y);
     maxY = Math.max(maxY, y);
   }
-  const legendWidth = LEGEND_SQUARE + 2 * MARGIN;
-  const legendHeight = 2 * MARGIN + CLASS_COLORS.length * LEGEND_STEP;
-  const raster = createRaster(size + legendWidth, Math.max(size, legendHeight), WHITE);
-  const plot = size - 2 * MARGIN - 1;
-  // A zero span (one point, or all equal) maps to the middle of the plot.
-  const toPixel = (v: number, min: number, max: number) => (max > min ? ((v - min) / (max - min)) * plot : plot / 2);
+  const names = options.classNames ?? CLASS_COLORS.map((_, k) => `digit ${k}`);
+  const chart = createChart({
+    plotSize: [size, size],
+    title: options.title ?? 'Latent space by class',
+    xLabel: options.xLabel ?? 'z1',
+    yLabel: options.yLabel ?? 'z2',
+    x: minX <= maxX ? [minX, maxX] : [0, 1],
+    y: minY <= maxY ? [minY, maxY] : [0, 1],
+    legend: CLASS_COLORS.map((color, k) => ({ label: names[k] ?? `class ${k}`, color })),
+    ticks: options.ticks ?? true,
+    grid: false,
+  });
   for (let i = 0; i < n; i++) {
     const x = points[2 * i]!,
       y = points[2 * i + 1]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    const px = MARGIN + Math.round(toPixel(x, minX, maxX));
-    const py = MARGIN + plot - Math.round(toPixel(y, minY, maxY)); // y grows upwards
-    const color = CLASS_COLORS[labels[i]!] ?? UNLABELLED;
-    fillRect(raster, px - pointRadius, py - pointRadius, 2 * pointRadius + 1, 2 * pointRadius + 1, color);
+    drawDot(chart.raster, chart.px(x), chart.py(y), pointRadius, CLASS_COLORS[labels[i]!] ?? UNLABELLED);
   }
-  CLASS_COLORS.forEach((color, k) => {
-    fillRect(raster, size + MARGIN, MARGIN + k * LEGEND_STEP, LEGEND_SQUARE, LEGEND_SQUARE, color);
-  });
-  return raster;
+  return chart.raster;
 }
 
 /** Renders the scatter plot and writes it as a PNG, atomically. */

@@ -60,25 +60,25 @@ describe('writeImageGrid', () => {
 });
 
 describe('writeScatterPng', () => {
-  it('draws class-coloured dots and a legend', async () => {
+  it('draws class-coloured dots, the ends of the data at the ends of the plot, and a legend', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'scatter-')), 's.png');
     const points = Float32Array.from([0, 0, 1, 1, 0.5, 0.5]);
     const labels = Int32Array.from([0, 3, 9]);
-    await writeScatterPng(path, points, labels, { size: 100 });
+    await writeScatterPng(path, points, labels, { size: 100, title: 'T', pointRadius: 0 });
     const png = readPng(path);
-    expect(png.height).toBeGreaterThanOrEqual(100);
-    expect(png.width).toBeGreaterThan(100);
-    const colors = new Set<string>();
-    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) colors.add(pixel(png, x, y).slice(0, 3).join(','));
-    for (const k of [0, 3, 9]) expect(colors.has(CLASS_COLORS[k]!.join(','))).toBe(true);
-    expect(colors.has(CLASS_COLORS[5]!.join(','))).toBe(false);
-    // (0,0) lands bottom-left, (1,1) top-right.
-    expect(pixel(png, 8, 91).slice(0, 3)).toEqual([...CLASS_COLORS[0]!]);
-    expect(pixel(png, 91, 8).slice(0, 3)).toEqual([...CLASS_COLORS[3]!]);
-    // The legend holds all ten colours.
-    const legend = new Set<string>();
-    for (let y = 0; y < png.height; y++)
-      for (let x = 100; x < png.width; x++) legend.add(pixel(png, x, y).slice(0, 3).join(','));
-    for (const c of CLASS_COLORS) expect(legend.has(c.join(','))).toBe(true);
+    const where = (color: readonly number[]) => {
+      const found: [number, number][] = [];
+      for (let y = 0; y < png.height; y++)
+        for (let x = 0; x < png.width; x++)
+          if (pixel(png, x, y).slice(0, 3).join() === color.join()) found.push([x, y]);
+      return found;
+    };
+    const [zero] = where(CLASS_COLORS[0]!).sort((a, b) => a[0] - b[0]);
+    const [three] = where(CLASS_COLORS[3]!).sort((a, b) => a[0] - b[0]);
+    // (0,0) lands bottom-left of (1,1), and 100 px apart less the 4% padding on each side
+    expect(Math.abs(three![0] - zero![0] - 100 / 1.08)).toBeLessThan(1);
+    expect(Math.abs(zero![1] - three![1] - 100 / 1.08)).toBeLessThan(1);
+    expect(where(CLASS_COLORS[5]!).length).toBeGreaterThan(0); // only in the legend
+    for (const c of CLASS_COLORS) expect(where(c).length).toBeGreaterThanOrEqual(16 * 9);
   });
 });
