@@ -5,6 +5,7 @@ import { releaseBackends } from '../tensor/backends.js';
 import { UsageError } from './args.js';
 import { evalCommand, EVAL_HELP } from './eval-command.js';
 import { sampleCommand, SAMPLE_HELP } from './sample-command.js';
+import { sweepCommand, SWEEP_HELP } from './sweep-command.js';
 import { trainCommand, TRAIN_HELP } from './train-command.js';
 
 const HELP = `vae — VAE and CVAE on MNIST, on a from-scratch WebGPU tensor engine
@@ -13,12 +14,14 @@ usage: vae <command> [flags]      (vae <command> --help for its flags)
 
   train    train a model; writes metrics, pictures and a checkpoint to --out
   sample   draw images from a checkpoint into a .png grid or a .npy array
-  eval     test -ELBO and importance-weighted log-likelihood of a checkpoint`;
+  eval     sample quality (a classifier's verdict), test -ELBO and importance-weighted log-likelihood of a checkpoint
+  sweep    one model per value of --beta or --latent: rate-distortion plot, samples, sample quality`;
 
 const commands: Record<string, (argv: string[], log: (line: string) => void) => Promise<number>> = {
   train: trainCommand,
   sample: sampleCommand,
   eval: evalCommand,
+  sweep: sweepCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = commands[command];
   if (!run) {
-    process.stderr.write(`vae: unknown command '${command}' (expected train, sample or eval)\n`);
+    process.stderr.write(`vae: unknown command '${command}' (expected train, sample, eval or sweep)\n`);
     return 2;
   }
   try {
@@ -43,6 +46,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { TRAIN_HELP, SAMPLE_HELP, EVAL_HELP };
+export { TRAIN_HELP, SAMPLE_HELP, EVAL_HELP, SWEEP_HELP };
 
 process.exitCode = await main(process.argv.slice(2));

@@ -30,6 +30,8 @@ export interface ScatterOptions {
   classNames?: readonly string[];
   /** Tick labels on the axes (default true; PCA axes may prefer none). */
   ticks?: boolean;
+  /** The legend naming each class (default true). */
+  legend?: boolean;
 }
 
 export function renderScatter(points: Float32Array, labels: Int32Array, options: ScatterOptions = {}): Raster {
@@ -58,7 +60,8 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
     yLabel: options.yLabel ?? 'z2',
     x: minX <= maxX ? [minX, maxX] : [0, 1],
     y: minY <= maxY ? [minY, maxY] : [0, 1],
-    legend: CLASS_COLORS.map((color, k) => ({ label: names[k] ?? `class ${k}`, color })),
+    legend:
+      options.legend === false ? [] : CLASS_COLORS.map((color, k) => ({ label: names[k] ?? `class ${k}`, color })),
     ticks: options.ticks ?? true,
     grid: false,
   });

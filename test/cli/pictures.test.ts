@@ -1,6 +1,6 @@
 // The pictures vae train writes are non-blank and labelled: the curves, the manifold of a latent-2
 // VAE and the CVAE grid with the digit written at each row (tiny untrained models, CPU).
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
