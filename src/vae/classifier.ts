@@ -8,7 +8,7 @@ import { Linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../tensor/creation.js';
-import { oneHot } from '../tensor/ops/views.js';
+import { crossEntropy } from '../tensor/ops/cross-entropy.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 
@@ -65,12 +65,9 @@ export class Classifier extends Module {
     return { features, logits: this.head.forward(features) };
   }
 
-  /** Mean cross-entropy −log softmax(logits)[y] over the batch. */
+  /** Mean cross-entropy −log softmax(logits)[y] over the batch (y: int32 class indices). */
   loss(x: Tensor, y: Tensor): Tensor {
-    return tidy(() => {
-      const { logits } = this.featuresAndLogits(x);
-      return logits.logSoftmax(1).mul(oneHot(y, this.config.classes)).sum(1).mean().neg();
-    });
+    return tidy(() => crossEntropy(this.logits(x), y));
   }
 }
 
