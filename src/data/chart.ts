@@ -13,6 +13,8 @@ export const AXIS: Rgb = [60, 60, 60];
 export interface LegendEntry {
   label: string;
   color: Rgb;
+  /** Show a stroke of the series' line (dashed when dash > 0) instead of a colour box. */
+  line?: { dash: number };
 }
 
 export interface ChartOptions {
@@ -84,7 +86,7 @@ export function createChart(o: ChartOptions): Chart {
   const showTicks = o.ticks ?? true;
   const showGrid = o.grid ?? showTicks;
   const legend = o.legend ?? [];
-  const legendWidth = legend.length ? 24 + Math.max(...legend.map((e) => textWidth(e.label))) + 12 : 0;
+  const legendWidth = legend.length ? 34 + Math.max(...legend.map((e) => textWidth(e.label))) + 10 : 0;
   const [x0, x1] = padded(o.x, o.pad ?? true);
   const [y0, y1] = padded(o.y, o.pad ?? true);
   const round = (ticks: number[]): [number, string][] => {
@@ -137,7 +139,11 @@ export function createChart(o: ChartOptions): Chart {
   drawText(raster, o.yLabel, 8, Math.round((top + bottom) / 2), { align: 'center', vertical: true });
 
   legend.forEach((e, i) => {
-    fillRect(raster, right + 12, top + i * LEGEND_ROW, 16, 9, e.color);
+    if (e.line) {
+      const y = top + i * LEGEND_ROW + 4;
+      for (let x = 0; x < 16; x++)
+        if (!e.line.dash || Math.floor(x / 3) % 2 === 0) fillRect(raster, right + 12 + x, y - 1, 1, 3, e.color);
+    } else fillRect(raster, right + 12, top + i * LEGEND_ROW, 16, 9, e.color);
     drawText(raster, e.label, right + 34, top + i * LEGEND_ROW + 1);
   });
   return { raster, left, top, right, bottom, px, py };
@@ -219,7 +225,7 @@ export function renderLineChart(o: {
     yLabel: o.yLabel,
     x: range(all.map((p) => p[0])),
     y: range(all.map((p) => p[1])),
-    legend: o.series.map((s) => ({ label: s.label, color: s.color })),
+    legend: o.series.map((s) => ({ label: s.label, color: s.color, line: { dash: s.dash ?? 0 } })),
     integerX: o.integerX ?? false,
   });
   for (const s of o.series) {

@@ -103,7 +103,7 @@ describe('charts', () => {
       [255, 127, 14],
     ]) {
       expect(count(r, c, chart.left, chart.top, chart.right, chart.bottom)).toBeGreaterThan(100); // the line
-      expect(count(r, c, chart.right, 0, r.width, r.height)).toBe(16 * 9); // its legend swatch
+      expect(count(r, c, chart.right, 0, r.width, r.height)).toBeGreaterThanOrEqual(24); // its legend stroke
     }
     expect(count(r, [0, 0, 0], chart.right + 30, chart.top, r.width, chart.top + 30)).toBeGreaterThan(20); // legend text
   });
