@@ -54,7 +54,17 @@ export { ReLU, GELU, SiLU, Sigmoid, Tanh } from './nn/activations.js';
 export { Dropout } from './nn/dropout.js';
 export { LayerNorm, type LayerNormOptions } from './nn/layer-norm.js';
 export { Embedding } from './nn/embedding.js';
-export { Optimizer, SGD, Adam, type SGDOptions, type AdamOptions } from './nn/optim.js';
+export {
+  Optimizer,
+  SGD,
+  Adam,
+  ADAM_DEFAULTS,
+  type SGDOptions,
+  type AdamOptions,
+  type OptimizerStateDict,
+} from './nn/optim.js';
+export { stepDecay, cosineDecay, linearWarmup, type LrSchedule } from './nn/lr-schedule.js';
+export { clipGradNorm } from './nn/clip-grad.js';
 export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safetensors.js';
 export { encodeStateDict, decodeStateDict } from './nn/state-bytes.js';
 
