@@ -25,6 +25,7 @@ export { memoryStats, type MemoryStats } from './tensor/memory.js';
 export {
   useBackend,
   backendInfo,
+  sync,
   releaseBackends,
   setDefaultFloatDType,
   type BackendChoice,

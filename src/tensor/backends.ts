@@ -10,9 +10,13 @@ import { FastCpuBackend } from '../kernels/cpu-fast/fast-cpu-backend.js';
 export type BackendName = 'cpu' | 'webgpu';
 export type BackendChoice = BackendName | 'cpu-reference' | 'auto';
 
+/** Which backend new tensors go to, what it runs on, and why it was chosen. */
 export interface BackendInfo {
   name: BackendName;
+  /** The device: the adapter for WebGPU, the kind of kernels for the CPU. */
   description: string;
+  /** Why this backend: what was asked for and, for 'auto', what was found. */
+  reason: string;
 }
 
 const reference = new CpuBackend();
@@ -20,6 +24,7 @@ const cpu = new FastCpuBackend();
 let current: Backend = cpu;
 let defaultFloat: DType = 'float32';
 let webgpu: Backend | null = null;
+let reason = "the default; call useBackend('webgpu') or useBackend('auto') for the GPU";
 
 /** The CPU backend 'cpu' names: fast kernels, float64 on the reference's loops. */
 export function cpuBackend(): Backend {
@@ -67,30 +72,71 @@ function noAdapterAdvice(): string {
 }
 
 /**
- * Selects the backend for new tensors. 'auto' takes WebGPU when an adapter exists and otherwise
- * the CPU; 'webgpu' fails with a clear error when there is none.
+ * Selects the backend for new tensors and says which one and why. 'auto' takes WebGPU when an
+ * adapter exists and otherwise the CPU (the reason says what was missing and how to get it);
+ * 'webgpu' fails with a clear error when there is none. Pass `log` (e.g. console.log) to have
+ * the choice printed as one line.
+ *
+ * @example
+ * ```ts
+ * const info = await useBackend('auto', { log: console.log });
+ * // backend: webgpu — WebGPU: mesa / llvmpipe ... (auto: a WebGPU adapter was found)
+ * ```
  */
-export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function useBackend(
+  choice: BackendChoice,
+  opts: { log?: (line: string) => void } = {},
+): Promise<BackendInfo> {
   if (choice === 'cpu') {
     current = cpu;
+    reason = "asked for 'cpu'";
   } else if (choice === 'cpu-reference') {
     current = reference;
+    reason = "asked for 'cpu-reference'";
   } else if (choice === 'webgpu' || choice === 'auto') {
     const gpu = await loadWebGPU();
-    if (gpu) current = gpu;
-    else if (choice === 'webgpu') {
+    if (gpu) {
+      current = gpu;
+      reason = choice === 'auto' ? 'auto: a WebGPU adapter was found' : "asked for 'webgpu'";
+    } else if (choice === 'webgpu') {
       throw new Error(`useBackend: no WebGPU adapter found. ${noAdapterAdvice()}`);
-    } else current = cpu;
+    } else {
+      current = cpu;
+      reason = `auto: no WebGPU adapter found, so the CPU. ${noAdapterAdvice()}`;
+    }
   } else {
     throw new Error(
       `useBackend: unknown backend '${String(choice)}' (expected 'cpu', 'cpu-reference', 'webgpu' or 'auto')`,
     );
   }
-  return backendInfo();
+  const info = backendInfo();
+  opts.log?.(`backend: ${info.name} — ${info.description} (${info.reason})`);
+  return info;
 }
 
+/** The backend new tensors go to, its device, and why it was chosen. */
 export function backendInfo(): BackendInfo {
-  return { name: current.name, description: current.description };
+  return { name: current.name, description: current.description, reason };
+}
+
+/**
+ * Resolves when the device has finished all work queued so far, on every backend in use.
+ * GPU kernels run asynchronously: time a piece of GPU work as `await sync()` before and after.
+ * (Reading a tensor, `await t.data()`, also waits — for the work that tensor needs.)
+ *
+ * @example
+ * ```ts
+ * await sync();
+ * const t0 = performance.now();
+ * for (let i = 0; i < 100; i++) tidy(() => trainStep());
+ * await sync();
+ * console.log('ms per step', (performance.now() - t0) / 100);
+ * ```
+ */
+export async function sync(): Promise<void> {
+  await cpu.sync();
+  await reference.sync();
+  if (webgpu) await webgpu.sync();
 }
 
 /** Runs fn with a given backend and default float dtype (gradcheck runs on the CPU in float64). */
@@ -116,4 +162,5 @@ export function releaseBackends(): void {
   webgpu?.destroy();
   webgpu = null;
   current = cpu;
+  reason = 'the GPU was released (releaseBackends)';
 }
