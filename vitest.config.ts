@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
+
 export default defineConfig({
+  // examples/ import the package by its name, as a user's program does
+  resolve: {
+    alias: [
+      { find: /^vae-webgpu$/, replacement: src('index.ts') },
+      { find: /^vae-webgpu\/node$/, replacement: src('node.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
