@@ -1,6 +1,7 @@
 // Embedding: a table of vectors looked up by int32 ids (rows picked by indexSelect, whose
 // backward adds each id's gradient into its row).
 import { type CreateOptions, randn } from '../tensor/creation.js';
+import { checkIndices } from '../tensor/indices.js';
 import { indexSelect } from '../tensor/ops/indexing.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
@@ -38,6 +39,7 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor): Tensor {
+    checkIndices('Embedding', ids, this.count, 'id');
     return tidy(() => indexSelect(this.weight, 0, ids.reshape([ids.size])).reshape([...ids.shape, this.dim]));
   }
 }

@@ -135,6 +135,9 @@ describe('layers', () => {
     expect(Array.from(got.slice(0, 2))).toEqual(Array.from(w.slice(8, 10)));
     tidy(() => e.forward(ids).sum().backward());
     expect(Array.from(await e.weight.grad!.data())).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 2, 2]);
+    expect(() => e.forward(tensor(new Int32Array([5])))).toThrow(
+      'Embedding: id 5 at position 0 of int32[1] is outside [0, 5)',
+    );
   });
 
   it('MLP and Linear take gelu and silu activations', async () => {

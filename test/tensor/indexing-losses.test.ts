@@ -2,7 +2,17 @@
 // definitions written from PyTorch's documentation (random shapes, repeated indices, ties, NaN).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { argmax, crossEntropy, gather, indexSelect, mseLoss, nllLoss, randn, tensor } from '../../src/index.js';
+import {
+  argmax,
+  crossEntropy,
+  gather,
+  IndexOutOfRangeError,
+  indexSelect,
+  mseLoss,
+  nllLoss,
+  randn,
+  tensor,
+} from '../../src/index.js';
 import { contiguousStrides, sizeOf } from '../../src/kernels/layout.js';
 
 const seedArb = fc.integer({ min: 1, max: 2 ** 30 });
@@ -91,11 +101,22 @@ describe('gather and indexSelect', () => {
 
   it('bad indices and shapes are named', () => {
     const x = randn([2, 3]);
-    expect(() => gather(x, 1, tensor([0, 1], [2, 1]))).toThrow(/gather: index must be an int32 tensor/);
+    expect(() => gather(x, 1, tensor([0, 1], [2, 1]))).toThrow(/gather: indices must be int32/);
     expect(() => gather(x, 1, tensor(new Int32Array([0, 1]), [2]))).toThrow(/rank of x \[2,3\]/);
     expect(() => gather(x, 0, tensor(new Int32Array(4), [1, 4]))).toThrow(/no larger off axis 0/);
     expect(() => gather(x, 2, tensor(new Int32Array(1), [1, 1]))).toThrow(/axis 2 is out of range/);
     expect(() => indexSelect(x, 0, tensor(new Int32Array(4), [2, 2]))).toThrow(/indexSelect: index must be 1-D/);
+  });
+
+  it('an index out of range is an IndexOutOfRangeError naming the op, the value and its position', () => {
+    const x = randn([2, 3]);
+    expect(() => gather(x, 1, tensor(new Int32Array([0, 3]), [2, 1]))).toThrow(
+      'gather: index 3 at position [1,0] of int32[2,1] is outside [0, 3)',
+    );
+    expect(() => indexSelect(x, 0, tensor(new Int32Array([1, -1])))).toThrow(
+      'indexSelect: index -1 at position 1 of int32[2] is outside [0, 2)',
+    );
+    expect(() => gather(x, 1, tensor(new Int32Array([0, 3]), [2, 1]))).toThrow(IndexOutOfRangeError);
   });
 });
 
@@ -226,6 +247,12 @@ describe('classification and regression losses', () => {
     expect(() => crossEntropy(l, randn([3]))).toThrow(/neither int32 class indices of shape \[3\]/);
     expect(() => nllLoss(l, randn([3]))).toThrow(/nllLoss: target must hold int32 class indices/);
     expect(() => crossEntropy(randn([]), tensor(new Int32Array([0]), []))).toThrow(/no class axis/);
+    expect(() => crossEntropy(l, tensor(new Int32Array([0, 4, 1])))).toThrow(
+      'crossEntropy: class 4 at position 1 of int32[3] is outside [0, 4)',
+    );
+    expect(() => nllLoss(l, tensor(new Int32Array([-2, 0, 1])))).toThrow(
+      'nllLoss: class -2 at position 0 of int32[3] is outside [0, 4)',
+    );
     expect(() => mseLoss(randn([3, 1]), randn([3]))).toThrow(/must have the same shape/);
     expect(() => mseLoss(l, l, { reduction: 'avg' as 'mean' })).toThrow(/mseLoss: reduction must be/);
   });

@@ -6,11 +6,13 @@ import { record } from '../../autograd/record.js';
 import type { ArgReduceOp, GatherDesc } from '../../kernels/backend.js';
 import { zeros } from '../creation.js';
 import { empty, floatDType, sameBackend, withShape } from '../dispatch.js';
+import { checkIndices } from '../indices.js';
 import { contiguousStrides, fmt, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-function checkIndexTensor(op: string, index: Tensor): void {
-  if (index.dtype !== 'int32') throw new Error(`${op}: index must be an int32 tensor, got ${index.describe()}`);
+/** index must be int32 (checked before shapes, so a float index gets the dtype message). */
+function checkIndexDType(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32') throw new Error(`${op}: indices must be int32, got ${index.describe()}`);
 }
 
 /** dx for a gather described by desc: dy added into zeros of x's shape where each element was read. */
@@ -32,7 +34,8 @@ function runGather(op: string, x: Tensor, index: Tensor, desc: GatherDesc): Tens
  * torch.gather: picks, along `axis`, the element each index names.
  * For a 2-D x and axis 1, `y[i][j] = x[i][index[i][j]]`; in general y has index's shape and
  * `y[c] = x[c with c[axis] replaced by index[c]]`. index is int32, of x's rank, and no larger
- * than x off `axis`. The gradient flows to x (summed where an element is picked twice).
+ * than x off `axis`, its values in [0, x.shape[axis]) (else an IndexOutOfRangeError naming the value
+ * and its position). The gradient flows to x (summed where an element is picked twice).
  *
  * @example
  * ```ts
@@ -43,7 +46,7 @@ function runGather(op: string, x: Tensor, index: Tensor, desc: GatherDesc): Tens
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const ax = normalizeAxis('gather', axis, x.rank);
-  checkIndexTensor('gather', index);
+  checkIndexDType('gather', index);
   if (x.rank === 0) throw new Error(`gather: ${x.describe()} has no axis to gather along`);
   const fits = index.rank === x.rank && index.shape.every((d, k) => k === ax || d <= (x.shape[k] ?? 0));
   if (!fits) {
@@ -53,6 +56,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   }
   if (index.size > 0 && (x.shape[ax] ?? 0) === 0)
     throw new Error(`gather: axis ${ax} of ${x.describe()} is empty; there is nothing to pick`);
+  checkIndices('gather', index, x.shape[ax] ?? 0);
   return runGather('gather', x, index, {
     xShape: x.shape,
     shape: index.shape,
@@ -64,7 +68,8 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 /**
  * The slices of x at the given positions along `axis` (torch.index_select): with axis 0, the rows
  * `index[0], index[1], ...` — an embedding lookup. index is a 1-D int32 tensor; the result has
- * x's shape with `axis` resized to index's length. The gradient is summed into the rows picked.
+ * x's shape with `axis` resized to index's length. An index outside [0, x.shape[axis]) is an
+ * IndexOutOfRangeError. The gradient is summed into the rows picked.
  *
  * @example
  * ```ts
@@ -74,12 +79,13 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
  */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const ax = normalizeAxis('indexSelect', axis, x.rank);
-  checkIndexTensor('indexSelect', index);
+  checkIndexDType('indexSelect', index);
   if (x.rank === 0) throw new Error(`indexSelect: ${x.describe()} has no axis to select along`);
   if (index.rank !== 1) throw new Error(`indexSelect: index must be 1-D, got ${index.describe()}`);
   const n = index.shape[0] ?? 0;
   if (n > 0 && (x.shape[ax] ?? 0) === 0)
     throw new Error(`indexSelect: axis ${ax} of ${x.describe()} is empty; there is nothing to select`);
+  checkIndices('indexSelect', index, x.shape[ax] ?? 0);
   return runGather('indexSelect', x, index, {
     xShape: x.shape,
     shape: x.shape.map((d, k) => (k === ax ? n : d)),
