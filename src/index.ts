@@ -79,6 +79,9 @@ export {
   CVAE_TRAIN_DEFAULTS,
   defaultModelConfig,
   defaultTrainConfig,
+  defaultLearningRate,
+  VAE_LR,
+  CVAE_LR,
   type ModelKind,
   type ModelDefaults,
 } from './vae/defaults.js';

@@ -26,9 +26,12 @@ import {
 import { VAE, type VAEConfig } from '../vae/vae.js';
 import {
   CVAE_DEFAULTS,
+  CVAE_LR,
+  defaultLearningRate,
   defaultModelConfig,
   defaultTrainConfig,
   VAE_DEFAULTS,
+  VAE_LR,
   VAE_TRAIN_DEFAULTS,
 } from '../vae/defaults.js';
 import { Flags, parseFlags, UsageError } from './args.js';
@@ -52,7 +55,8 @@ export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any ID
   --model vae|cvae            (vae)
   --epochs N                  ${both(T.epochs, CT.epochs)}
   --batch N                   ${both(T.batchSize, CT.batchSize)}
-  --lr X                      Adam learning rate ${both(T.lr, CT.lr)}
+  --lr X                      Adam learning rate ${both(VAE_LR, CVAE_LR)}; with --resume, the
+                              checkpoint's (saved with the optimizer state) unless given
   --hidden 400[,400...]       hidden layer sizes ${both(V.hidden.join(','), C.hidden.join(','))}
   --latent N                  latent dimensions ${both(V.latent, C.latent)}
   --beta X                    KL weight ${both(T.beta, CT.beta)}
@@ -141,11 +145,12 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     return 0;
   }
   const out = f.string('out', 'out');
-  const d = defaultTrainConfig(f.choice('model', ['vae', 'cvae'] as const, 'vae'));
+  const modelKind = f.choice('model', ['vae', 'cvae'] as const, 'vae');
+  const d = defaultTrainConfig(modelKind);
+  const lr = f.number('lr', defaultLearningRate(modelKind), { min: 0, exclusiveMin: true });
   const config: TrainConfig = {
     epochs: f.int('epochs', d.epochs, { min: 1 }),
     batchSize: f.int('batch', d.batchSize, { min: 1 }),
-    lr: f.number('lr', d.lr, { min: 0, exclusiveMin: true }),
     beta: f.number('beta', d.beta, { min: 0 }),
     warmupEpochs: f.number('warmup', d.warmupEpochs, { min: 0 }),
     binarize: f.choice('binarize', ['none', 'static', 'dynamic'] as const, d.binarize),
@@ -175,8 +180,13 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
         `vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`,
       );
     model = ck.model;
-    optimizer = new Adam(model.parameters(), { lr: config.lr });
+    // the learning rate comes back with the optimizer state; an explicit --lr replaces it
+    optimizer = new Adam(model.parameters(), { lr });
     progress = await loadTrainingState(out, optimizer, ck.tag);
+    if (f.has('lr') && optimizer.lr !== lr) {
+      log(`--lr ${lr} replaces the checkpoint's learning rate ${optimizer.lr}`);
+      optimizer.lr = lr;
+    }
     if (progress.epoch >= config.epochs) {
       log(
         `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
@@ -188,13 +198,13 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     );
   } else {
     model = new VAE(requested);
-    optimizer = new Adam(model.parameters(), { lr: config.lr });
+    optimizer = new Adam(model.parameters(), { lr });
   }
   const kind = model.conditional ? 'CVAE' : 'VAE';
   const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
   log(
     `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
-      `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${config.lr}` +
+      `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${optimizer.lr}` +
       `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`,
   );
   if (f.bool('profile')) return profileTraining(model, optimizer, trainSplit, config, log);

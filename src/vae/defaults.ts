@@ -30,7 +30,6 @@ export const CVAE_DEFAULTS: ModelDefaults = Object.freeze({
 export const VAE_TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   epochs: 10,
   batchSize: 128,
-  lr: 1e-3,
   beta: 1,
   warmupEpochs: 0,
   binarize: 'none',
@@ -38,6 +37,18 @@ export const VAE_TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
 });
 
 export const CVAE_TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({ ...VAE_TRAIN_DEFAULTS });
+
+/**
+ * The learning rate a run's Adam starts at (PyTorch's example: 1e-3). Only a starting value: the
+ * optimizer holds the run's learning rate from then on and saves it with its state.
+ */
+export const VAE_LR = 1e-3;
+export const CVAE_LR = VAE_LR;
+
+/** The learning rate a new run of a kind starts at. */
+export function defaultLearningRate(kind: ModelKind): number {
+  return kind === 'cvae' ? CVAE_LR : VAE_LR;
+}
 
 /** The default model config of a kind, for images of inputDim pixels (784 for MNIST). */
 export function defaultModelConfig(kind: ModelKind, inputDim = 784): VAEConfig {

@@ -54,12 +54,14 @@ const MODEL_RULES = {
 const TRAIN_RULES = {
   epochs: positiveInt,
   batchSize: positiveInt,
-  lr: finite(0, true),
   beta: finite(0),
   warmupEpochs: finite(0),
   binarize: oneOf('none', 'static', 'dynamic'),
   seed: nonNegativeInt,
 } satisfies Record<keyof TrainConfig, Rule>;
+
+/** train.lr of config.json files written before the lr moved to the optimizer state. */
+const LEGACY_LR = finite(0, true);
 
 const TOP_RULES = {
   format: { expect: JSON.stringify(CHECKPOINT_FORMAT), ok: (v) => v === CHECKPOINT_FORMAT },
@@ -114,10 +116,19 @@ export function checkSavedRun(value: unknown, file = 'config.json'): SavedRun & 
   checkFields(file, value, TOP_RULES, '');
   const model = value.model as Record<string, unknown>;
   checkFields(file, model, MODEL_RULES, 'model.');
-  if (value.train !== undefined) checkFields(file, value.train as Record<string, unknown>, TRAIN_RULES, 'train.');
+  // Before the learning rate moved to the optimizer's state, config.json had train.lr: accepted
+  // (if it is a positive number) and dropped, so older checkpoints still load.
+  let train: Record<string, unknown> | undefined;
+  if (value.train !== undefined) {
+    const { lr, ...rest } = value.train as Record<string, unknown>;
+    if (lr !== undefined && !LEGACY_LR.ok(lr))
+      throw new Error(`${file}: field 'train.lr' must be ${LEGACY_LR.expect}, got ${show(lr)}`);
+    checkFields(file, rest, TRAIN_RULES, 'train.');
+    train = rest;
+  }
   const out: SavedRun & { tag?: string } = { model: { ...(model as unknown as VAEConfig) } };
   out.model.hidden = [...out.model.hidden];
-  if (value.train !== undefined) out.train = { ...(value.train as unknown as TrainConfig) };
+  if (train !== undefined) out.train = { ...(train as unknown as TrainConfig) };
   if (typeof value.tag === 'string') out.tag = value.tag;
   return out;
 }

@@ -16,10 +16,14 @@ import type { VAE } from './vae.js';
 
 export type Binarize = 'none' | 'static' | 'dynamic';
 
+/**
+ * The settings of a training run. The learning rate is not here: it belongs to the optimizer
+ * (`TrainRun.optimizer.lr`), which is its one home — set it there (also mid-run), and it is saved
+ * with the optimizer's state, so a resumed run continues at the rate it stopped at.
+ */
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
-  lr: number;
   /** Weight of the KL term (1 = the ELBO). */
   beta: number;
   /** Epochs over which the KL weight rises linearly from 0 to beta (0 = no warm-up). */
@@ -78,7 +82,6 @@ export function checkTrainConfig(c: TrainConfig): void {
   };
   need(Number.isInteger(c.epochs) && c.epochs > 0, `epochs must be a positive integer, got ${c.epochs}`);
   need(Number.isInteger(c.batchSize) && c.batchSize > 0, `batch size must be a positive integer, got ${c.batchSize}`);
-  need(Number.isFinite(c.lr) && c.lr > 0, `learning rate must be positive, got ${c.lr}`);
   need(Number.isFinite(c.beta) && c.beta >= 0, `beta must be >= 0, got ${c.beta}`);
   need(Number.isFinite(c.warmupEpochs) && c.warmupEpochs >= 0, `warm-up epochs must be >= 0, got ${c.warmupEpochs}`);
   need(
@@ -136,6 +139,7 @@ export async function evaluateElbo(
 
 export interface TrainRun {
   model: VAE;
+  /** Updates the model; its `lr` is the run's learning rate (and may be changed between steps). */
   optimizer: Adam;
   train: Split;
   test: Split;

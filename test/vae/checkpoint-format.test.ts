@@ -20,7 +20,6 @@ const CONFIG: VAEConfig = {
 const TRAIN: TrainConfig = {
   epochs: 2,
   batchSize: 4,
-  lr: 1e-3,
   beta: 1,
   warmupEpochs: 0,
   binarize: 'none',
@@ -102,6 +101,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
       [editConfig(good, (c) => void delete c.model), /field 'model' is missing \(expected an object/],
       [editConfig(good, (c) => void (c.format = 'keras')), /field 'format' must be "vae-webgpu\/1", got "keras"/],
       [
+        // a config.json from before the lr moved to the optimizer state may carry train.lr
         editConfig(good, (c) => void ((c.train as Record<string, unknown>).lr = -1)),
         /field 'train.lr' must be a number > 0, got -1/,
       ],

@@ -16,7 +16,6 @@ describe('defaults', () => {
     expect(defaultTrainConfig('vae')).toEqual({
       epochs: 10,
       batchSize: 128,
-      lr: 1e-3,
       beta: 1,
       warmupEpochs: 0,
       binarize: 'none',
