@@ -18,12 +18,19 @@ describe('CPU backends', () => {
   it("'cpu' is the fast backend and the default; 'cpu-reference' the plain loops", async () => {
     expect(currentBackend()).toBe(cpuBackend());
     expect(cpuBackend()).toBeInstanceOf(FastCpuBackend);
-    expect(backendInfo()).toEqual({ name: 'cpu', description: 'CPU (WebAssembly SIMD matmul, JavaScript loops)' });
+    expect(backendInfo()).toMatchObject({
+      name: 'cpu',
+      description: 'CPU (WebAssembly SIMD matmul, JavaScript loops)',
+    });
     await useBackend('cpu-reference');
     expect(currentBackend()).toBe(referenceBackend());
     expect(referenceBackend()).not.toBeInstanceOf(FastCpuBackend);
     expect(referenceBackend()).toBeInstanceOf(CpuBackend);
-    expect(backendInfo()).toEqual({ name: 'cpu', description: 'CPU reference kernels (JavaScript loops)' });
+    expect(backendInfo()).toEqual({
+      name: 'cpu',
+      description: 'CPU reference kernels (JavaScript loops)',
+      reason: "asked for 'cpu-reference'",
+    });
   });
 
   it("gradcheck's float64 runs on the reference's plain loops, never the float32 fast kernels", async () => {
