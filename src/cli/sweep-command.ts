@@ -14,7 +14,7 @@ import { Adam } from '../nn/optim.js';
 import { manualSeed } from '../tensor/random.js';
 import { saveCheckpoint } from '../vae/checkpoint.js';
 import { defaultClassifierPath, loadClassifier } from '../vae/classifier-file.js';
-import { defaultModelConfig, defaultTrainConfig } from '../vae/defaults.js';
+import { defaultLearningRate, defaultModelConfig, defaultTrainConfig } from '../vae/defaults.js';
 import { activeUnits } from '../vae/evaluate.js';
 import { drawSamples, sampleQuality } from '../vae/sample-quality.js';
 import { evaluateElbo, prepareImages, train, type TrainConfig } from '../vae/train.js';
@@ -83,11 +83,11 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
   const out = f.string('out', 'sweep');
   const n = f.int('n', 500, { min: 2, max: 100_000 });
   const d = defaultTrainConfig(kind);
+  const lr = f.number('lr', defaultLearningRate(kind), { min: 0, exclusiveMin: true });
   const base: TrainConfig = {
     ...d,
     epochs: f.int('epochs', d.epochs, { min: 1 }),
     batchSize: f.int('batch', d.batchSize, { min: 1 }),
-    lr: f.number('lr', d.lr, { min: 0, exclusiveMin: true }),
     warmupEpochs: f.number('warmup', d.warmupEpochs, { min: 0 }),
     binarize: f.choice('binarize', ['none', 'static', 'dynamic'] as const, d.binarize),
     seed: f.int('seed', d.seed, { min: 0 }),
@@ -118,7 +118,7 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
     const modelConfig: VAEConfig = { ...modelBase, latent: swept === 'latent' ? value : modelBase.latent };
     manualSeed(config.seed);
     const model = new VAE(modelConfig);
-    const optimizer = new Adam(model.parameters(), { lr: config.lr });
+    const optimizer = new Adam(model.parameters(), { lr });
     const started = performance.now();
     const { progress } = await train({ model, optimizer, train: trainSplit, test: data.test, config });
     const { terms, means } = await evaluateElbo(model, data.test, testImages);
