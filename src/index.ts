@@ -20,6 +20,7 @@ export { linear, type Activation } from './tensor/ops/linear.js';
 // memory
 export { tidy, keep } from './tensor/tidy.js';
 export { memoryStats, type MemoryStats } from './tensor/memory.js';
+export { debugLeaks, type LeakReport, type DebugLeaksOptions } from './tensor/lifetime.js';
 
 // backends
 export {

@@ -10,6 +10,18 @@ export interface MemoryStats {
   byBackend: Record<string, BackendUsage>;
 }
 
+/**
+ * What is alive now: tensors you hold (not yet disposed), and buffers and bytes per backend
+ * (autograd's saved tensors included). A training loop that frees what it creates keeps these
+ * flat from step to step. See docs/memory.md.
+ *
+ * @example
+ * ```ts
+ * const before = memoryStats().tensors;
+ * tidy(() => step());
+ * console.assert(memoryStats().tensors === before);
+ * ```
+ */
 export function memoryStats(): MemoryStats {
   const byBackend: Record<string, BackendUsage> = {};
   let buffers = 0,

@@ -12,6 +12,7 @@ import * as sm from './ops/softmax.js';
 import * as views from './ops/views.js';
 import { fmt, sizeOf } from './shape.js';
 import type { Storage } from './storage.js';
+import { callSite, type Disposal, unwatch, useAfterFreeMessage, watch } from './lifetime.js';
 import { keep, trackInScope } from './tidy.js';
 import { resolveBackend } from './backends.js';
 import { fromTypedArray } from './dispatch.js';
@@ -45,6 +46,8 @@ export class Tensor {
   scope: Set<Tensor> | null = null;
   private store: Storage | null;
   private readonly counted: boolean;
+  /** How this tensor was freed (for the use-after-free message). */
+  private freedBy: Disposal | null = null;
 
   /** @internal Use the creation functions (tensor, zeros, randn ...) instead. */
   constructor(storage: Storage, shape: Shape, dtype: DType, internalHandle = false) {
@@ -55,6 +58,7 @@ export class Tensor {
     if (this.counted) {
       liveTensors++;
       trackInScope(this);
+      watch(this, storage.backend.name, storage.bytes);
     }
   }
 
@@ -69,7 +73,7 @@ export class Tensor {
   }
   /** @internal */
   get storage(): Storage {
-    if (!this.store) throw new Error(`tensor ${this.describe()} was used after dispose()`);
+    if (!this.store) throw new Error(useAfterFreeMessage(this.describe(), this.freedBy));
     return this.store;
   }
   get backend(): Backend {
@@ -157,12 +161,25 @@ export class Tensor {
     this.store = next;
   }
 
-  /** Frees this tensor's reference to its data (and to its graph). Safe to call twice. */
+  /**
+   * Frees this tensor's reference to its data (and to its graph); the memory goes back to the
+   * backend when no other tensor shares it. Safe to call twice. See docs/memory.md for who owns
+   * which tensor.
+   */
   dispose(): void {
+    this.disposeBy({ by: 'dispose', at: callSite() });
+  }
+
+  /** @internal dispose(), saying who freed the tensor (tidy does). */
+  disposeBy(how: Disposal): void {
     if (!this.store) return;
     this.store.release();
     this.store = null;
-    if (this.counted) liveTensors--;
+    this.freedBy = how;
+    if (this.counted) {
+      liveTensors--;
+      unwatch(this);
+    }
     keep(this);
     const node = this.node;
     this.node = null;

@@ -1,5 +1,7 @@
 // tidy(fn): every tensor created inside fn and not returned by it is disposed when fn returns
 // (or throws). Returned tensors move to the enclosing scope. keep(t) exempts a tensor.
+// The rules of who owns what: docs/memory.md.
+import { callSite } from './lifetime.js';
 import { Tensor } from './tensor.js';
 
 const scopes: Set<Tensor>[] = [];
@@ -12,7 +14,10 @@ export function trackInScope(t: Tensor): void {
   }
 }
 
-/** Takes t out of every tidy scope: it lives until disposed by hand. */
+/**
+ * Takes t out of every tidy scope: it lives until disposed by hand (a model's parameters,
+ * a running total across steps).
+ */
 export function keep<T extends Tensor>(t: T): T {
   t.scope?.delete(t);
   t.scope = null;
@@ -41,20 +46,37 @@ function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
   }
 }
 
+/**
+ * Runs fn and frees every tensor created inside it that it does not return — when it returns, or
+ * when it throws. Returned tensors (alone, or in arrays and plain objects) move to the enclosing
+ * tidy, or become the caller's. fn must be synchronous. See docs/memory.md.
+ *
+ * @example
+ * ```ts
+ * const loss = tidy(() => {
+ *   opt.zeroGrad();
+ *   const loss = crossEntropy(model.forward(x), labels);
+ *   loss.backward();
+ *   opt.step();
+ *   return loss; // everything else created in here is freed
+ * });
+ * ```
+ */
 export function tidy<T extends TidyResult>(fn: () => T): T {
   const scope = new Set<Tensor>();
+  const at = callSite();
   scopes.push(scope);
   let result: T;
   try {
     result = fn();
   } catch (err) {
     scopes.pop();
-    for (const t of scope) t.dispose();
+    for (const t of scope) t.disposeBy({ by: 'tidy', threw: true, at });
     throw err;
   }
   scopes.pop();
   if (result instanceof Promise) {
-    for (const t of scope) t.dispose();
+    for (const t of scope) t.disposeBy({ by: 'tidy', threw: true, at });
     throw new Error('tidy: fn must be synchronous (it returned a Promise); await outside tidy');
   }
   const kept = new Set<Tensor>();
@@ -63,7 +85,7 @@ export function tidy<T extends TidyResult>(fn: () => T): T {
     if (kept.has(t)) {
       t.scope = null;
       trackInScope(t);
-    } else t.dispose();
+    } else t.disposeBy({ by: 'tidy', threw: false, at });
   }
   return result;
 }
