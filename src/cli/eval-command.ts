@@ -6,12 +6,14 @@ import { subset } from '../data/split.js';
 import { batches } from '../data/batches.js';
 import { tensor } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/random.js';
-import { importanceWeightedLogLikelihood } from '../vae/evaluate.js';
+import { importanceWeightedLogLikelihood, IWAE_CHUNK_ROWS } from '../vae/evaluate.js';
 import { loadCheckpoint } from '../vae/checkpoint.js';
 import { defaultClassifierPath, loadClassifier } from '../vae/classifier-file.js';
 import { sampleQuality } from '../vae/sample-quality.js';
 import { evaluateElbo, prepareImages, type TrainConfig } from '../vae/train.js';
-import { Flags, parseFlags } from './args.js';
+import { checkInFolder, Flags, parseFlags } from './args.js';
+import { CHECKPOINT_FLAGS, checkModelFits } from './fits.js';
+import { currentBackend } from '../tensor/backends.js';
 import { progressBar } from './progress.js';
 import { selectBackend } from './backend-choice.js';
 import { formatSampleQuality } from './quality-report.js';
@@ -52,15 +54,28 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const k = f.int('k', 5000, { min: 0 });
   const limit = f.int('limit', 1000, { min: 1 });
   const batchSize = f.int('batch', 20, { min: 1 });
-  await selectBackend(f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'), log);
+  const seed = f.int('seed', 0, { min: 0 });
+  const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
+  const dataDir = f.has('data') ? f.string('data') : undefined;
+  await checkInFolder(dir, '--checkpoint');
+  if (dataDir !== undefined) await checkInFolder(dataDir, '--data');
+  await selectBackend(backendChoice, log);
   const { model, saved } = await loadCheckpoint(dir);
-  const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
+  // the ELBO pass decodes 1000 images at once; the IWAE pass at most IWAE_CHUNK_ROWS rows
+  checkModelFits(
+    'eval',
+    currentBackend(),
+    model.config,
+    { count: Math.min(batchSize, IWAE_CHUNK_ROWS), flag: '--batch' },
+    CHECKPOINT_FLAGS,
+  );
+  checkModelFits('eval', currentBackend(), model.config, { count: 1000 }, CHECKPOINT_FLAGS);
+  const data = await loadMnist(dataDir !== undefined ? { dir: dataDir } : {});
   if (data.test.rows * data.test.cols !== model.config.inputDim) {
     throw new Error(
       `vae eval: the data has ${data.test.rows * data.test.cols} pixels per image but ${dir} was trained on ${model.config.inputDim}`,
     );
   }
-  const seed = f.int('seed', 0, { min: 0 });
   manualSeed(seed);
   const classifierPath = f.has('classifier') ? f.string('classifier') : defaultClassifierPath();
   const { classifier } = await loadClassifier(classifierPath);
@@ -81,14 +96,18 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   let sum = 0,
     done = 0;
   const started = performance.now();
-  const bar = progressBar(`log p(x), k=${k}`, test.count, 'images', 'NLL');
+  const bar = progressBar(`log p(x), k=${k}`, test.count * k, 'samples', 'NLL');
   for (const b of batches(test, { batchSize, shuffle: false })) {
     const x = tensor(b.images, [b.size, model.config.inputDim]);
     const y = model.conditional ? tensor(b.labels, [b.size], { dtype: 'int32' }) : undefined;
-    const ll = importanceWeightedLogLikelihood(model, x, k, { y });
+    // progress within a batch too: with a large k one batch is many chunks of samples
+    const ll = importanceWeightedLogLikelihood(model, x, k, {
+      y,
+      onChunk: (samples) => bar.update(done * k + b.size * samples),
+    });
     sum += await ll.sum().item();
     done += b.size;
-    bar.update(done, -sum / done);
+    bar.update(done * k, -sum / done);
     for (const t of [x, y, ll]) t?.dispose();
   }
   bar.stop();

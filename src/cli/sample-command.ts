@@ -7,7 +7,9 @@ import { tensor } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/random.js';
 import { tidy } from '../tensor/tidy.js';
 import { loadCheckpoint } from '../vae/checkpoint.js';
-import { Flags, parseFlags, UsageError } from './args.js';
+import { checkInFolder, checkOutFile, Flags, parseFlags, UsageError } from './args.js';
+import { CHECKPOINT_FLAGS, checkModelFits } from './fits.js';
+import { currentBackend } from '../tensor/backends.js';
 import { selectBackend } from './backend-choice.js';
 import { cyclingLabels } from './pictures.js';
 
@@ -38,19 +40,23 @@ export async function sampleCommand(argv: string[], log: (line: string) => void)
   }
   const dir = f.string('checkpoint');
   const out = f.string('out');
-  const n = f.int('n', 64, { min: 1, max: 100_000 });
+  const n = f.int('n', 64, { min: 1, max: 1_000_000 });
   const seed = f.int('seed', 0, { min: 0 });
   const format = extname(out).toLowerCase();
   if (format !== '.png' && format !== '.npy')
     throw new UsageError(`vae sample: --out must end in .png or .npy, got '${out}'`);
   const digit = f.has('digit') ? f.int('digit', 0, { min: 0, max: 9 }) : undefined;
-  await selectBackend(f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'), log);
+  const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
+  await checkInFolder(dir, '--checkpoint');
+  await checkOutFile(out, '--out');
+  await selectBackend(backendChoice, log);
   const { model } = await loadCheckpoint(dir);
   if (digit !== undefined && !model.conditional)
     throw new UsageError(`vae sample: --digit needs a CVAE checkpoint; ${dir} holds a plain VAE`);
   const classes = model.config.classes ?? 0;
   if (digit !== undefined && digit >= classes)
     throw new UsageError(`vae sample: --digit ${digit} is outside the checkpoint's ${classes} classes`);
+  checkModelFits('sample', currentBackend(), model.config, { count: n, flag: '--n' }, CHECKPOINT_FLAGS);
   manualSeed(seed);
   const images = noGrad(() =>
     tidy(() => {

@@ -1,7 +1,6 @@
 // `vae train`: train a VAE or CVAE on MNIST-format data, checkpointing every epoch, and leave
 // metrics.json, the pictures and the checkpoint in --out.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/atomic-write.js';
 import { loadMnist } from '../data/mnist.js';
@@ -13,7 +12,14 @@ import { currentBackend } from '../tensor/backends.js';
 import { tensor } from '../tensor/creation.js';
 import { tidy } from '../tensor/tidy.js';
 import { manualSeed } from '../tensor/random.js';
-import { loadCheckpoint, loadTrainingState, saveCheckpoint } from '../vae/checkpoint.js';
+import {
+  CONFIG_FILE,
+  loadCheckpoint,
+  loadTrainingState,
+  MODEL_FILE,
+  saveCheckpoint,
+  tidyCheckpointDir,
+} from '../vae/checkpoint.js';
 import {
   evaluateElbo,
   prepareImages,
@@ -34,7 +40,10 @@ import {
   VAE_LR,
   VAE_TRAIN_DEFAULTS,
 } from '../vae/defaults.js';
-import { Flags, parseFlags, UsageError } from './args.js';
+import { checkInFolder, checkOutFolder, Flags, makeFolder, parseFlags, UsageError } from './args.js';
+import { checkModelFits } from './fits.js';
+import { LOCK_FILE, lockOutFolder, OutFolderBusyError } from './out-lock.js';
+import { listenForStop } from './stop-signals.js';
 import { selectBackend } from './backend-choice.js';
 import { writePictures, writeTrainingCurves } from './pictures.js';
 import { epochProgress, type Progress } from './progress.js';
@@ -123,6 +132,20 @@ function modelConfig(f: Flags, inputDim: number): VAEConfig {
   };
 }
 
+/** A CVAE's labels must be classes 0..classes-1: say which file holds one that is not, and where. */
+function checkLabels(train: Split, test: Split, classes: number, dataDir: string | undefined): void {
+  for (const [name, split] of [
+    ['train-labels', train],
+    ['t10k-labels', test],
+  ] as const) {
+    const i = split.labels.findIndex((l) => l < 0 || l >= classes);
+    if (i >= 0)
+      throw new UsageError(
+        `vae train: ${dataDir ?? 'the MNIST data'}: ${name} has label ${split.labels[i]} at index ${i}; a CVAE with ${classes} classes needs labels 0 to ${classes - 1}`,
+      );
+  }
+}
+
 function checkResumeAgrees(f: Flags, saved: VAEConfig): void {
   const wanted: [string, unknown, unknown][] = [
     ['model', f.has('model') ? f.string('model') : undefined, saved.classes ? 'cvae' : 'vae'],
@@ -159,118 +182,149 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
   const backendChoice = f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
   const limit = f.has('limit') ? f.int('limit', 0, { min: 1 }) : undefined;
   const resume = f.bool('resume');
-  if (resume && !existsSync(join(out, 'config.json')))
-    throw new UsageError(`vae train --resume: no checkpoint in ${out} (config.json missing)`);
+  const profile = f.bool('profile');
+  const dataDir = f.has('data') ? f.string('data') : undefined;
+  modelConfig(f, 1); // every model flag checked before any work
+  if (dataDir !== undefined) await checkInFolder(dataDir, '--data');
+  if (!profile) await checkOutFolder(out, '--out');
+  if (resume && !existsSync(join(out, MODEL_FILE)) && !existsSync(join(out, CONFIG_FILE)))
+    throw new UsageError(`vae train --resume: no checkpoint in ${out} (${MODEL_FILE} missing)`);
 
-  const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
-  const trainSplit: Split = limit ? subset(data.train, Math.min(limit, data.train.count)) : data.train;
-  const inputDim = trainSplit.rows * trainSplit.cols;
-  const requested = modelConfig(f, inputDim);
-  await selectBackend(backendChoice, log);
-  manualSeed(config.seed);
-
-  let model: VAE;
-  let progress: TrainProgress | undefined;
-  let optimizer: Adam;
-  if (resume) {
-    const ck = await loadCheckpoint(out);
-    checkResumeAgrees(f, ck.saved.model);
-    if (ck.saved.model.inputDim !== inputDim)
-      throw new UsageError(
-        `vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`,
-      );
-    model = ck.model;
-    // the learning rate comes back with the optimizer state; an explicit --lr replaces it
-    optimizer = new Adam(model.parameters(), { lr });
-    progress = await loadTrainingState(out, optimizer, ck.tag);
-    if (f.has('lr') && optimizer.lr !== lr) {
-      log(`--lr ${lr} replaces the checkpoint's learning rate ${optimizer.lr}`);
-      optimizer.lr = lr;
+  // one run per folder, from here to the end; signals now mean "stop after this step"
+  let lock: { release: () => void } | null = null;
+  if (!profile) {
+    const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    await makeFolder(out, '--out');
+    try {
+      const l = lockOutFolder(out);
+      lock = l;
+      if (l.tookOver) log(`took over ${join(out, LOCK_FILE)} from pid ${l.tookOver.pid}, which is no longer running`);
+    } catch (e) {
+      if (e instanceof OutFolderBusyError) throw new UsageError(`vae train: ${e.message}`);
+      throw new UsageError(`vae train: --out ${out}: cannot write in this folder (${code(e)})`);
     }
-    if (progress.epoch >= config.epochs) {
+  }
+  const stop = profile ? null : listenForStop();
+  try {
+    if (!profile) {
+      const tidied = await tidyCheckpointDir(out);
+      if (tidied.length) log(`cleaned up after an interrupted run in ${out}: ${tidied.join(', ')}`);
+    }
+    return await trainInFolder();
+  } finally {
+    stop?.dispose();
+    lock?.release();
+  }
+
+  async function trainInFolder(): Promise<number> {
+    const data = await loadMnist(dataDir ? { dir: dataDir } : {});
+    const trainSplit: Split = limit ? subset(data.train, Math.min(limit, data.train.count)) : data.train;
+    const inputDim = trainSplit.rows * trainSplit.cols;
+    const requested = modelConfig(f, inputDim);
+    await selectBackend(backendChoice, log);
+    manualSeed(config.seed);
+
+    let model: VAE;
+    let progress: TrainProgress | undefined;
+    let optimizer: Adam;
+    if (resume) {
+      const ck = await loadCheckpoint(out);
+      checkResumeAgrees(f, ck.saved.model);
+      if (ck.saved.model.inputDim !== inputDim)
+        throw new UsageError(
+          `vae train --resume: the data has ${inputDim} pixels per image, the checkpoint ${ck.saved.model.inputDim}`,
+        );
+      model = ck.model;
+      // the learning rate comes back with the optimizer state; an explicit --lr replaces it
+      optimizer = new Adam(model.parameters(), { lr });
+      progress = await loadTrainingState(out, optimizer, ck.tag);
+      if (f.has('lr') && optimizer.lr !== lr) {
+        log(`--lr ${lr} replaces the checkpoint's learning rate ${optimizer.lr}`);
+        optimizer.lr = lr;
+      }
+      if (progress.epoch >= config.epochs) {
+        log(
+          `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
+        );
+        return 0;
+      }
       log(
-        `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
+        `resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`,
+      );
+    } else {
+      checkModelFits('train', currentBackend(), requested, { count: config.batchSize, flag: '--batch' });
+      checkModelFits('train', currentBackend(), requested, { count: 1000 });
+      model = new VAE(requested);
+      optimizer = new Adam(model.parameters(), { lr });
+    }
+    if (model.conditional) checkLabels(trainSplit, data.test, model.config.classes!, dataDir);
+    const kind = model.conditional ? 'CVAE' : 'VAE';
+    const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
+    log(
+      `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
+        `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${optimizer.lr}` +
+        `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`,
+    );
+    if (profile) return profileTraining(model, optimizer, trainSplit, config, log);
+    if (stop?.signal) {
+      log(`stopped by ${stop.signal} before training began; nothing written`);
+      return stop.exitCode;
+    }
+
+    let bar: Progress | null = null;
+    const writeMetrics = (p: TrainProgress) =>
+      writeFileAtomic(
+        join(out, 'metrics.json'),
+        new TextEncoder().encode(`${JSON.stringify({ epochs: p.metrics }, null, 2)}\n`),
+      );
+    try {
+      const result = await train(
+        { model, optimizer, train: trainSplit, test: data.test, config, progress },
+        {
+          onStep({ epoch, step, steps, terms }) {
+            if (!bar) bar = epochProgress(epoch, config.epochs, steps);
+            bar.update(step, terms?.loss);
+            if (step === steps) {
+              bar.stop();
+              bar = null;
+            }
+          },
+          async onEpoch(m, p) {
+            log(epochLine(m, config.epochs));
+            await saveCheckpoint(out, model, { optimizer, train: config, progress: p });
+            await writeMetrics(p);
+            await writeTrainingCurves(out, p.metrics, about);
+          },
+          shouldStop: () => stop?.signal != null,
+        },
+      );
+      (bar as Progress | null)?.stop();
+      if (result.stopped) {
+        await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
+        await writeMetrics(result.progress);
+        log(
+          `stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`,
+        );
+        return stop?.exitCode || 130;
+      }
+      const testImages = prepareImages(data.test.images, config.binarize, config.seed);
+      const { means } = await evaluateElbo(model, data.test, testImages);
+      const pictures = await writePictures(out, model, data.test, testImages, means);
+      means.dispose();
+      log(
+        `wrote ${['metrics.json', MODEL_FILE, CONFIG_FILE, 'curves.png', ...pictures].map((p) => join(out, p)).join(', ')}`,
       );
       return 0;
+    } catch (e) {
+      (bar as Progress | null)?.stop();
+      if (e instanceof TrainingDivergedError) {
+        const kept = existsSync(join(out, MODEL_FILE))
+          ? `the last good checkpoint is kept in ${out}`
+          : 'no checkpoint had been written yet';
+        throw new Error(`${e.message}; ${kept}. Try a lower --lr or a KL --warmup.`);
+      }
+      throw e;
     }
-    log(
-      `resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`,
-    );
-  } else {
-    model = new VAE(requested);
-    optimizer = new Adam(model.parameters(), { lr });
-  }
-  const kind = model.conditional ? 'CVAE' : 'VAE';
-  const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
-  log(
-    `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
-      `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${optimizer.lr}` +
-      `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`,
-  );
-  if (f.bool('profile')) return profileTraining(model, optimizer, trainSplit, config, log);
-  await mkdir(out, { recursive: true });
-
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write(
-      '\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n',
-    );
-  };
-  process.on('SIGINT', onSigint);
-  let bar: Progress | null = null;
-  const writeMetrics = (p: TrainProgress) =>
-    writeFileAtomic(join(out, 'metrics.json'), Buffer.from(`${JSON.stringify({ epochs: p.metrics }, null, 2)}\n`));
-  try {
-    const result = await train(
-      { model, optimizer, train: trainSplit, test: data.test, config, progress },
-      {
-        onStep({ epoch, step, steps, terms }) {
-          if (!bar) bar = epochProgress(epoch, config.epochs, steps);
-          bar.update(step, terms?.loss);
-          if (step === steps) {
-            bar.stop();
-            bar = null;
-          }
-        },
-        async onEpoch(m, p) {
-          log(epochLine(m, config.epochs));
-          await saveCheckpoint(out, model, { optimizer, train: config, progress: p });
-          await writeMetrics(p);
-          await writeTrainingCurves(out, p.metrics, about);
-        },
-        shouldStop: () => interrupted,
-      },
-    );
-    (bar as Progress | null)?.stop();
-    if (result.stopped) {
-      await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
-      await writeMetrics(result.progress);
-      log(
-        `stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`,
-      );
-      return 130;
-    }
-    const testImages = prepareImages(data.test.images, config.binarize, config.seed);
-    const { means } = await evaluateElbo(model, data.test, testImages);
-    const pictures = await writePictures(out, model, data.test, testImages, means);
-    means.dispose();
-    log(
-      `wrote ${['metrics.json', 'model.safetensors', 'config.json', 'curves.png', ...pictures].map((p) => join(out, p)).join(', ')}`,
-    );
-    return 0;
-  } catch (e) {
-    (bar as Progress | null)?.stop();
-    if (e instanceof TrainingDivergedError) {
-      const kept = existsSync(join(out, 'model.safetensors'))
-        ? `the last good checkpoint is kept in ${out}`
-        : 'no checkpoint had been written yet';
-      throw new Error(`${e.message}; ${kept}. Try a lower --lr or a KL --warmup.`);
-    }
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
 }
 

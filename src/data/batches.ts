@@ -21,6 +21,8 @@ export interface BatchOptions {
   epoch?: number;
   /** Skip the last batch when it is smaller than batchSize. */
   dropLast?: boolean;
+  /** Leave out the first `start` examples of the epoch's order (resuming an epoch mid-way). */
+  start?: number;
 }
 
 /** The example order of one epoch. */
@@ -49,12 +51,14 @@ export function batchCount(count: number, batchSize: number, dropLast = false): 
 
 /** Yields the batches of one epoch; every example appears once (or not at all if dropped). */
 export function* batches(split: Split, options: BatchOptions): Generator<Batch> {
-  const { batchSize, dropLast = false } = options;
+  const { batchSize, dropLast = false, start = 0 } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  const order = epochOrder(split.count, options);
-  const n = batchCount(split.count, batchSize, dropLast);
+  if (!Number.isInteger(start) || start < 0)
+    throw new Error(`batches: start must be a non-negative integer, got ${start}`);
+  const order = epochOrder(split.count, options).subarray(Math.min(start, split.count));
+  const n = batchCount(order.length, batchSize, dropLast);
   for (let k = 0; k < n; k++) {
-    yield gatherBatch(split, order.slice(k * batchSize, Math.min((k + 1) * batchSize, split.count)));
+    yield gatherBatch(split, order.slice(k * batchSize, Math.min((k + 1) * batchSize, order.length)));
   }
 }

@@ -54,6 +54,10 @@ export async function loadMnistSplit(imagesPath: string, labelsPath: string): Pr
   checkDims(images, imagesPath, 3, 'images: count × rows × cols');
   checkDims(labels, labelsPath, 1, 'labels: count');
   const [count, rows, cols] = images.dims as [number, number, number];
+  if (count === 0 || rows === 0 || cols === 0)
+    throw new Error(
+      `${imagesPath}: holds no images (dims [${images.dims.join(', ')}]); a data set needs at least one image`,
+    );
   if (labels.dims[0] !== count) {
     throw new Error(`${labelsPath}: ${labels.dims[0]} labels but ${imagesPath} has ${count} images`);
   }

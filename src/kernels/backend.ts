@@ -98,6 +98,8 @@ export interface Backend {
   readonly description: string;
   /** Element types this backend can store. */
   readonly dtypes: readonly DType[];
+  /** The largest buffer, in bytes, this backend can allocate (WebGPU: the storage binding limit). */
+  readonly maxBufferBytes: number;
 
   /** New buffer; its contents are unspecified until written. */
   alloc(size: number, dtype: DType): Buf;

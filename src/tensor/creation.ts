@@ -43,11 +43,17 @@ function flatten(data: NestedArray, shape: number[], depth: number, out: number[
   for (const d of data) flatten(d, shape, depth + 1, out);
 }
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 function typedFor(dtype: DType, values: ArrayLike<number>): TypedArray {
   if (dtype === 'int32') {
+    if (values instanceof Int32Array) return Int32Array.from(values);
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isInteger(values[i]))
-        throw new Error(`tensor: int32 data must be integers, got ${values[i]} at index ${i}`);
+      const v = values[i]!;
+      if (!Number.isInteger(v)) throw new Error(`tensor: int32 data must be integers, got ${v} at index ${i}`);
+      if (v < INT32_MIN || v > INT32_MAX)
+        throw new Error(`tensor: ${v} at index ${i} does not fit int32 ([${INT32_MIN}, ${INT32_MAX}])`);
     }
     return Int32Array.from(values);
   }
@@ -83,18 +89,25 @@ export function tensor(data: NestedArray | TypedArray | number[], shape?: number
 }
 
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
-  checkShape('full', shape);
+  return filled('full', shape, value, opts);
+}
+
+/** full, with errors naming `op` (zeros, ones). */
+function filled(op: string, shape: Shape, value: number, opts: CreateOptions): Tensor {
+  checkShape(op, shape);
   const dtype = opts.dtype ?? defaultFloatDType();
   if (dtype === 'int32' && !Number.isInteger(value))
-    throw new Error(`full: int32 fill value must be an integer, got ${value}`);
-  const t = empty(opts.backend ?? currentBackend(), shape, dtype);
+    throw new Error(`${op}: int32 fill value must be an integer, got ${value}`);
+  if (dtype === 'int32' && (value < INT32_MIN || value > INT32_MAX))
+    throw new Error(`${op}: ${value} does not fit int32 ([${INT32_MIN}, ${INT32_MAX}])`);
+  const t = empty(opts.backend ?? currentBackend(), shape, dtype, op);
   if (t.size > 0) t.backend.fill(t.buf, value);
   if (dtype === 'int32' && t.size <= HOST_INT32_MAX) t.storage.hostInt32 = new Int32Array(t.size).fill(value);
   return finish(t, opts);
 }
 
-export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 1, opts);
+export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => filled('zeros', shape, 0, opts);
+export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => filled('ones', shape, 1, opts);
 
 /** start, start+step, ... below end (like numpy.arange). */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
@@ -109,7 +122,7 @@ function random(op: string, shape: Shape, dist: 'uniform' | 'normal', opts: Crea
   checkShape(op, shape);
   const dtype = opts.dtype ?? defaultFloatDType();
   if (dtype === 'int32') throw new Error(`${op}: random tensors are float; got dtype int32`);
-  const t = empty(opts.backend ?? currentBackend(), shape, dtype);
+  const t = empty(opts.backend ?? currentBackend(), shape, dtype, op);
   const call = nextRandomCall();
   if (t.size > 0) t.backend.random(t.buf, { ...call, dist });
   return finish(t, opts);

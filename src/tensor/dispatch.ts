@@ -18,9 +18,25 @@ export function runCopy(src: Tensor, from: Layout, dst: Tensor, to: Layout, shap
 }
 
 /** A fresh tensor on `backend`; its contents are unspecified until a kernel writes them. */
-export function empty(backend: Backend, shape: Shape, dtype: DType): Tensor {
+const BYTES_PER: Record<DType, number> = { float32: 4, int32: 4, float64: 8 };
+
+/**
+ * A fresh tensor on `backend`; its contents are unspecified until a kernel writes them. `op`
+ * names the caller when the shape is too large for the backend's largest buffer.
+ */
+export function empty(backend: Backend, shape: Shape, dtype: DType, op = 'alloc'): Tensor {
   checkDType(backend, dtype);
+  checkFits(op, backend, shape, dtype);
   return new Tensor(new Storage(backend, backend.alloc(sizeOf(shape), dtype)), shape, dtype);
+}
+
+/** Throws, naming op, shape and the limit, when a tensor of this shape cannot be allocated on backend. */
+export function checkFits(op: string, backend: Backend, shape: Shape, dtype: DType): void {
+  const bytes = sizeOf(shape) * BYTES_PER[dtype];
+  if (bytes > backend.maxBufferBytes)
+    throw new Error(
+      `${op}: a ${dtype}${fmt(shape)} tensor needs ${bytes.toLocaleString('en')} bytes, more than the ${backend.name} backend's largest buffer (${backend.maxBufferBytes.toLocaleString('en')} bytes)`,
+    );
 }
 
 /** int32 data up to this many values keeps a host copy (see Storage.hostInt32). */
@@ -28,6 +44,7 @@ export const HOST_INT32_MAX = 1 << 20;
 
 export function fromTypedArray(backend: Backend, data: TypedArray, shape: Shape, dtype: DType): Tensor {
   checkDType(backend, dtype);
+  checkFits('tensor', backend, shape, dtype);
   const storage = new Storage(backend, backend.upload(data, dtype));
   if (dtype === 'int32' && data.length <= HOST_INT32_MAX) storage.hostInt32 = Int32Array.from(data);
   return new Tensor(storage, shape, dtype);
@@ -85,7 +102,7 @@ export function runMap(name: string, op: MapOp, inputs: readonly Tensor[], opts:
   if (opts.shape && !shapesEqual(shape, opts.shape)) {
     throw new Error(`${name}: cannot broadcast ${inputs.map((t) => fmt(t.shape)).join(', ')} to ${fmt(opts.shape)}`);
   }
-  const out = empty(backend, shape, dtype);
+  const out = empty(backend, shape, dtype, name);
   if (out.size > 0)
     backend.map(
       op,
@@ -109,7 +126,7 @@ export function withShape(t: Tensor, shape: Shape): Tensor {
 export function runReduce(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
   const shape = x.shape.filter((_, i) => !axes.includes(i));
   if (axes.length === 0) return runMap(op, 'identity', [x]);
-  const out = empty(x.backend, shape, x.dtype);
+  const out = empty(x.backend, shape, x.dtype, op);
   if (x.size === 0 && op !== 'sum') throw new Error(`${op}: cannot reduce the empty tensor ${x.describe()}`);
   if (x.size === 0) x.backend.fill(out.buf, 0);
   else if (out.size > 0) x.backend.reduce(op, x.buf, x.shape, axes, out.buf);
@@ -126,7 +143,7 @@ export function runMatmul(
 ): Tensor {
   const backend = sameBackend(name, bias ? [a, b, bias] : [a, b]);
   const dtype = floatDType(name, bias ? [a, b, bias] : [a, b]);
-  const out = empty(backend, outShape, dtype);
+  const out = empty(backend, outShape, dtype, name);
   if (out.size === 0) return out;
   if (desc.k === 0) {
     if (bias)

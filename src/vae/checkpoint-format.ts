@@ -22,10 +22,10 @@ export interface CheckpointFiles {
   model: Uint8Array;
 }
 
-/** A fresh tag: which save a model file came from (training state files carry the same tag). */
+/** A fresh tag (letters, digits, dashes): which save a model file came from; its training state carries the same tag. */
 export function newCheckpointTag(progress?: { epoch: number; step: number }): string {
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  return progress ? `${progress.epoch}:${progress.step}:${stamp}` : stamp;
+  return progress ? `e${progress.epoch}-s${progress.step}-${stamp}` : stamp;
 }
 
 /** The model (and training settings) as the two checkpoint files. */

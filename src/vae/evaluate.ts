@@ -13,52 +13,66 @@ import { keep, tidy } from '../tensor/tidy.js';
 import { logNormalDensity, logStandardNormalDensity } from './gaussian.js';
 import type { VAE } from './vae.js';
 
+/** Rows (samples × examples) one chunk of the importance-weighted estimate decodes at most. */
+export const IWAE_CHUNK_ROWS = 4096;
+
 /**
  * The k-sample importance-weighted estimate of log p(x) for each row of x (shape [batch]).
- * Samples are drawn in chunks of `chunk` so memory stays bounded for large k.
+ * Samples are drawn in chunks of at most `chunk` per example (default: IWAE_CHUNK_ROWS rows per
+ * chunk), and the log-sum-exp over k is accumulated chunk by chunk (running max m and sum s:
+ * s <- s·exp(m - m') + Σ exp(w - m')), so memory does not depend on k. After each chunk the
+ * backend submits its work, so the chunk's freed buffers are reused by the next one (on WebGPU a
+ * freed buffer is reusable only once the commands that read it are submitted). `onChunk` reports
+ * the samples done so far.
  */
 export function importanceWeightedLogLikelihood(
   model: VAE,
   x: Tensor,
   k: number,
-  opts: { y?: Tensor; chunk?: number } = {},
+  opts: { y?: Tensor; chunk?: number; onChunk?: (samplesDone: number, k: number) => void } = {},
 ): Tensor {
   if (!Number.isInteger(k) || k <= 0)
     throw new Error(`importanceWeightedLogLikelihood: k must be a positive integer, got ${k}`);
-  const chunk = Math.max(1, Math.min(k, opts.chunk ?? Math.max(1, Math.floor(8192 / x.shape[0]!))));
   const [batch, latent] = [x.shape[0]!, model.config.latent];
+  const chunk = Math.max(1, Math.min(k, opts.chunk ?? Math.floor(IWAE_CHUNK_ROWS / Math.max(1, batch))));
   return noGrad(() =>
     tidy(() => {
       const q = model.encode(x, opts.y);
       const prior = model.prior(opts.y);
-      const pieces: Tensor[] = [];
+      let m: Tensor | null = null; // running max over the samples so far, [batch]
+      let s: Tensor | null = null; // running sum of exp(w - m), [batch]
       for (let done = 0; done < k; done += chunk) {
         const kc = Math.min(chunk, k - done);
-        pieces.push(
-          keep(
-            tidy(() => {
-              // z: [kc, batch, latent], each row a draw from its own posterior
-              const eps = randn([kc, batch, latent], { backend: x.backend, dtype: x.dtype });
-              const z = q.mu.add(q.logvar.mul(0.5).exp().mul(eps));
-              const flatZ = z.reshape([kc * batch, latent]);
-              const labels = opts.y
-                ? concat(
-                    Array.from({ length: kc }, () => opts.y!),
-                    0,
-                  )
-                : undefined;
-              const raw = model.decodeRaw(flatZ, labels).reshape([kc, batch, -1]);
-              const logPxz = model.reconstructionNLL(raw, x).neg(); // x broadcasts over the kc axis
-              const logPz = prior ? logNormalDensity(z, prior.mu, prior.logvar) : logStandardNormalDensity(z);
-              const logQz = logNormalDensity(z, q.mu, q.logvar);
-              return logPxz.add(logPz).sub(logQz); // [kc, batch]
-            }),
-          ),
-        );
+        const next = tidy(() => {
+          // z: [kc, batch, latent], each row a draw from its own posterior
+          const eps = randn([kc, batch, latent], { backend: x.backend, dtype: x.dtype });
+          const z = q.mu.add(q.logvar.mul(0.5).exp().mul(eps));
+          const flatZ = z.reshape([kc * batch, latent]);
+          const labels = opts.y
+            ? concat(
+                Array.from({ length: kc }, () => opts.y!),
+                0,
+              )
+            : undefined;
+          const raw = model.decodeRaw(flatZ, labels).reshape([kc, batch, -1]);
+          const logPxz = model.reconstructionNLL(raw, x).neg(); // x broadcasts over the kc axis
+          const logPz = prior ? logNormalDensity(z, prior.mu, prior.logvar) : logStandardNormalDensity(z);
+          const logQz = logNormalDensity(z, q.mu, q.logvar);
+          const w = logPxz.add(logPz).sub(logQz); // [kc, batch]
+          const m2 = m ? m.maximum(w.max(0)) : w.max(0);
+          const s2 = w.sub(m2).exp().sum(0);
+          return { m: m2, s: s && m ? s.mul(m.sub(m2).exp()).add(s2) : s2 };
+        });
+        m?.dispose();
+        s?.dispose();
+        m = keep(next.m);
+        s = keep(next.s);
+        x.backend.flush();
+        opts.onChunk?.(done + kc, k);
       }
-      const all = pieces.length === 1 ? pieces[0]! : concat(pieces, 0);
-      const result = all.logsumexp(0).sub(Math.log(k));
-      for (const p of pieces) p.dispose();
+      const result = s!.log().add(m!).sub(Math.log(k));
+      s!.dispose();
+      m!.dispose();
       return result;
     }),
   );

@@ -5,7 +5,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { batches, batchCount, type Batch } from '../data/batches.js';
 import { binarizeDynamic, binarizeStatic } from '../data/binarize.js';
 import { createRng, mixSeed } from '../data/rng.js';
-import type { Split } from '../data/split.js';
+import { pixelsPerImage, type Split } from '../data/split.js';
 import type { Adam } from '../nn/optim.js';
 import { tensor } from '../tensor/creation.js';
 import { concat } from '../tensor/ops/views.js';
@@ -52,7 +52,20 @@ export interface TrainProgress {
   epoch: number;
   /** Steps done within the current epoch (non-zero only after an interruption). */
   step: number;
+  /** Examples of the current epoch's order done in those steps (their batch size may differ from the next run's). */
+  seen?: number;
+  /** The current epoch's running sums of the step terms and its training time, for its averages. */
+  partial?: EpochPartial;
   metrics: EpochMetrics[];
+}
+
+/** An interrupted epoch's sums over the steps it took, so its metrics average every step once. */
+export interface EpochPartial {
+  steps: number;
+  loss: number;
+  recon: number;
+  kl: number;
+  seconds: number;
 }
 
 export interface TrainCallbacks {
@@ -158,7 +171,6 @@ export async function train(
   checkTrainConfig(config);
   const readEvery = run.readEvery ?? 25;
   const progress: TrainProgress = run.progress ? structuredClone(run.progress) : { epoch: 0, step: 0, metrics: [] };
-  const steps = batchCount(run.train.count, config.batchSize);
   const testImages = prepareImages(
     run.test.images,
     config.binarize === 'dynamic' ? 'dynamic' : config.binarize,
@@ -170,9 +182,16 @@ export async function train(
   while (progress.epoch < config.epochs) {
     const epoch = progress.epoch + 1;
     const started = performance.now();
+    const count = run.train.count;
+    // where an interrupted epoch stands: its steps, the examples they covered, their sums
+    const before: EpochPartial = progress.partial ?? { steps: 0, loss: 0, recon: 0, kl: 0, seconds: 0 };
+    const seen0 = Math.min(progress.seen ?? progress.step * config.batchSize, count);
+    const steps = progress.step + batchCount(count - seen0, config.batchSize);
     const rng = createRng(mixSeed(config.seed, epoch));
+    // dynamic binarization draws one number per pixel in epoch order: skip the draws of the done examples
+    if (config.binarize === 'dynamic') for (let i = seen0 * pixelsPerImage(run.train); i > 0; i--) rng.nextFloat();
     const pending: { step: number; terms: Tensor }[] = [];
-    const sums = { loss: 0, recon: 0, kl: 0, n: 0 };
+    const sums = { loss: before.loss, recon: before.recon, kl: before.kl, n: before.steps };
     const drain = async () => {
       if (!pending.length) return;
       const values = await concat(
@@ -194,13 +213,15 @@ export async function train(
       pending.forEach((p) => p.terms.dispose());
       pending.length = 0;
     };
+    const seconds = () => before.seconds + (performance.now() - started) / 1000;
 
-    let step = 0;
+    let step = progress.step;
+    let seen = seen0;
     const view: Split = { ...run.train, images: staticTrain };
-    for (const b of batches(view, { batchSize: config.batchSize, shuffle: true, seed: config.seed, epoch })) {
+    const order = { batchSize: config.batchSize, shuffle: true, seed: config.seed, epoch, start: seen0 };
+    for (const b of batches(view, order)) {
       step++;
       if (config.binarize === 'dynamic') b.images = binarizeDynamic(b.images, rng);
-      if (step <= progress.step) continue; // resuming mid-epoch: these steps were done
       const beta = klWeight(config, (epoch - 1) * steps + step - 1, steps);
       const terms = tidy(() => {
         const { x, y } = batchTensors(model, b);
@@ -211,16 +232,19 @@ export async function train(
         return concat([e.loss.reshape([1]), e.recon.reshape([1]), e.kl.reshape([1])], 0);
       });
       pending.push({ step, terms });
+      seen += b.size;
       progress.step = step;
+      progress.seen = seen;
       if (pending.length >= readEvery || step === steps) await drain();
       else callbacks.onStep?.({ epoch, step, steps });
       if (callbacks.shouldStop?.()) {
         await drain();
+        progress.partial = { steps: sums.n, loss: sums.loss, recon: sums.recon, kl: sums.kl, seconds: seconds() };
         return { progress, stopped: true };
       }
     }
     await drain();
-    const trainSeconds = (performance.now() - started) / 1000;
+    const trainSeconds = seconds();
     const { terms: test, means } = await evaluateElbo(model, run.test, testImages);
     const active = await activeUnits(means);
     means.dispose();
@@ -235,6 +259,8 @@ export async function train(
     progress.metrics.push(metrics);
     progress.epoch = epoch;
     progress.step = 0;
+    delete progress.seen;
+    delete progress.partial;
     await callbacks.onEpoch?.(metrics, progress);
     if (callbacks.shouldStop?.()) return { progress, stopped: epoch < config.epochs };
   }

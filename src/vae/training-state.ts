@@ -58,6 +58,18 @@ export function parseTrainingState(metadata: Record<string, string>, file: strin
   if (!isCount(progress.epoch)) bad('progress', 'an object whose epoch is a non-negative integer', progress.epoch);
   if (!isCount(progress.step)) bad('progress', 'an object whose step is a non-negative integer', progress.step);
   if (!Array.isArray(progress.metrics)) bad('progress', 'an object whose metrics is an array', progress.metrics);
+  if (progress.seen !== undefined && !isCount(progress.seen))
+    bad('progress', 'an object whose seen is a non-negative integer', progress.seen);
+  const partial = progress.partial;
+  if (
+    partial !== undefined &&
+    !(
+      isObject(partial) &&
+      isCount(partial.steps) &&
+      ['loss', 'recon', 'kl', 'seconds'].every((k) => isNumber(partial[k]))
+    )
+  )
+    bad('progress', 'an object whose partial is {steps, loss, recon, kl, seconds}', partial);
   (progress.metrics as unknown[]).forEach((m, i) => {
     if (!checkMetrics(m))
       bad('progress', `an object whose metrics[${i}] is {epoch, train, test, activeUnits, trainSeconds}`, m);

@@ -31,6 +31,8 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly description: string = 'CPU reference kernels (JavaScript loops)';
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'float64'];
+  /** 4 GiB: beyond what typed arrays allow on every engine (and than a test machine has to spare). */
+  readonly maxBufferBytes = 2 ** 32;
 
   alloc(size: number, dtype: DType): Buf {
     return new CpuBuf(newTypedArray(dtype, size), dtype);

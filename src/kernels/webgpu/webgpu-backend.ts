@@ -67,6 +67,11 @@ export class WebGPUBackend implements Backend {
     readonly cpuAdapter: boolean,
   ) {}
 
+  /** A storage buffer may not be bound beyond maxStorageBufferBindingSize, so no buffer is bigger. */
+  get maxBufferBytes(): number {
+    return this.device.limits.maxStorageBufferBindingSize;
+  }
+
   /** The GPUDevice, for code that wants to go below the Backend interface. */
   get device(): GPUDevice {
     return this.runtime.device;
