@@ -19,7 +19,8 @@ import { activeUnits } from '../vae/evaluate.js';
 import { drawSamples, sampleQuality } from '../vae/sample-quality.js';
 import { evaluateElbo, prepareImages, train, type TrainConfig } from '../vae/train.js';
 import { VAE, type VAEConfig } from '../vae/vae.js';
-import { Flags, parseFlags, UsageError } from './args.js';
+import { checkInFolder, checkOutFolder, decimal, Flags, makeFolder, parseFlags, UsageError } from './args.js';
+import { lockOutFolder, OutFolderBusyError } from './out-lock.js';
 import { selectBackend } from './backend-choice.js';
 import { renderSweepSummary, renderRateDistortion, sweepTable, type SweepPoint } from './sweep-pictures.js';
 
@@ -58,7 +59,7 @@ const SPEC = {
 } as const;
 
 function numberList(f: Flags, name: 'beta' | 'latent', raw: string): number[] {
-  const values = raw.split(',').map((s) => Number(s.trim()));
+  const values = raw.split(',').map((s) => decimal(s.trim()));
   const ok = values.every((v) => Number.isFinite(v) && (name === 'beta' ? v >= 0 : Number.isInteger(v) && v > 0));
   if (!values.length || !ok || raw.trim() === '')
     throw new UsageError(
@@ -93,6 +94,22 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
     seed: f.int('seed', d.seed, { min: 0 }),
   };
   const limit = f.has('limit') ? f.int('limit', 0, { min: 1 }) : undefined;
+  // every flag checked before any work (also the ones read further down)
+  const fixedBeta = swept === 'beta' ? d.beta : f.number('beta', d.beta, { min: 0 });
+  f.intList('hidden', []);
+  f.choice('prior', ['standard', 'learned'] as const, 'standard');
+  f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto');
+  if (f.has('data')) await checkInFolder(f.string('data'), '--data');
+  await checkOutFolder(out, '--out');
+  await makeFolder(out, '--out');
+  // one sweep (or train) per folder; released at the end, or by the process's exit on an error
+  let lock: { release: () => void };
+  try {
+    lock = lockOutFolder(out);
+  } catch (e) {
+    if (e instanceof OutFolderBusyError) throw new UsageError(`vae sweep: ${e.message}`);
+    throw e;
+  }
   const data = await loadMnist(f.has('data') ? { dir: f.string('data') } : {});
   const trainSplit: Split = limit ? subset(data.train, limit) : data.train;
   const inputDim = trainSplit.rows * trainSplit.cols;
@@ -106,7 +123,6 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
   };
   await selectBackend(f.choice('backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'), log);
   const { classifier } = await loadClassifier(f.has('classifier') ? f.string('classifier') : defaultClassifierPath());
-  await mkdir(out, { recursive: true });
   const testImages = prepareImages(data.test.images, base.binarize, base.seed);
   const points: SweepPoint[] = [];
   log(
@@ -114,7 +130,7 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
       `${base.epochs} epochs each on ${trainSplit.count} images, seed ${base.seed}`,
   );
   for (const value of values) {
-    const config: TrainConfig = { ...base, beta: swept === 'beta' ? value : f.number('beta', d.beta, { min: 0 }) };
+    const config: TrainConfig = { ...base, beta: swept === 'beta' ? value : fixedBeta };
     const modelConfig: VAEConfig = { ...modelBase, latent: swept === 'latent' ? value : modelBase.latent };
     manualSeed(config.seed);
     const model = new VAE(modelConfig);
@@ -176,6 +192,7 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
   await writeFileAtomic(join(out, 'summary.md'), Buffer.from(`${table.join('\n')}\n`));
   const json = points.map(({ samples: _s, latentPoints: _p, latentLabels: _l, ...rest }) => rest);
   await writeFileAtomic(join(out, 'sweep.json'), Buffer.from(`${JSON.stringify(json, null, 2)}\n`));
+  lock.release();
   for (const line of table) log(line);
   log(
     `wrote ${['rate-distortion.png', 'summary.png', 'summary.md', 'sweep.json'].map((p) => join(out, p)).join(', ')}`,

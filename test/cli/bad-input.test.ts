@@ -14,6 +14,7 @@ const work = mkdtempSync(join(tmpdir(), 'vae-bad-'));
 const data = join(work, 'data');
 const good = join(work, 'good');
 const tiny = ['--data', data, '--hidden', '16', '--latent', '2', '--batch', '16', '--backend', 'cpu'];
+const sweepFlags = ['--data', data, '--hidden', '16', '--batch', '16', '--backend', 'cpu'];
 
 beforeAll(async () => {
   await writeDataCut(data, 64, 16);
@@ -82,9 +83,17 @@ describe('bad input to vae', () => {
         /--out .*: the folder .*nowhere does not exist/,
       ],
       [['sample', '--checkpoint', join(work, 'a-file'), '--out', png], /--checkpoint .*a-file is a file, not a folder/],
-      [['eval', '--checkpoint', good, '--k', '-5'], /^vae eval: --k must be >= 1, got -5$/],
+      [['eval', '--checkpoint', good, '--k', '-5'], /^vae eval: --k must be >= 0, got -5$/],
       [['eval', '--checkpoint', good, '--data', join(work, 'nowhere')], /--data .*nowhere: no such folder \(ENOENT\)/],
       [['eval', '--checkpoint', good, '--batch', '2.5'], /--batch must be an integer, got '2.5'/],
+      [
+        ['sweep', '--beta', '0x10', ...sweepFlags],
+        /^vae sweep: --beta must be comma-separated numbers >= 0, got '0x10'$/,
+      ],
+      [
+        ['sweep', '--beta', '1', '--out', join(work, 'a-file'), ...sweepFlags],
+        /--out .*a-file is a file, not a folder/,
+      ],
     ]);
   });
 

@@ -33,12 +33,12 @@ describe('faults during vae train', () => {
     const rng = createRng(20240607);
     let killedAfterSaves = 0;
     let tookOver = 0;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 5; i++) {
       const resume = existsSync(join(out, 'model.safetensors'));
       const run = spawnVae('train', '--epochs', '100000', '--out', out, ...(resume ? ['--resume'] : []), ...tiny);
       // the run must get going: a resumed one has loaded the checkpoint and its training state
       await run.waitFor(resume ? /resuming from .*: epoch \d+ done/ : /VAE 784-16-2, \d+ parameters/);
-      await sleep(100 + rng.nextFloat() * 1400);
+      await sleep(100 + rng.nextFloat() * 1000);
       run.child.kill('SIGKILL');
       expect((await run.exit).signal).toBe('SIGKILL');
       // the lock of the run killed before this one was stale: taken over, with a line saying so
@@ -48,8 +48,8 @@ describe('faults during vae train', () => {
         await expectCompleteCheckpoint(out);
       }
     }
-    expect(killedAfterSaves).toBeGreaterThan(3);
-    expect(tookOver).toBe(5);
+    expect(killedAfterSaves).toBeGreaterThan(2);
+    expect(tookOver).toBe(4);
     // a last resume runs to its end: leftovers cleaned, each epoch once in metrics.json
     const done = epochsIn(out).length;
     const r = await vae('train', '--epochs', String(done + 1), '--resume', '--out', out, ...tiny);
