@@ -1,14 +1,74 @@
-// Packing: copy op(A) and op(B) into the panel layouts the micro-kernel streams through
-// (gemm-kernel.ts), so the kernel reads both operands contiguously whatever the transposes.
-// Rows and columns past the matrix edge are zero, so every tile is full and edges need no code.
+// Packing: copy op(A) and op(B) into the panels the micro-kernel streams through (gemm-kernel.ts),
+// so the kernel reads both operands contiguously whatever the transposes.
 //
-// A panel i holds rows i·MR … i·MR+MR-1 of op(A), column by column: dst[(i·K + p)·MR + r].
-// B panel j holds columns j·NR … j·NR+NR-1 of op(B), row by row:    dst[(j·K + p)·NR + c].
+// A panel holds `width` lines (rows of op(A), or columns of op(B)) for every step p < K, the
+// width values of step p side by side: dst[(panel·K + p)·width + line]. Lines past the matrix
+// edge are zero, so every tile is full and edges need no code in the kernel.
 
 /**
- * op(A) is M×K; stored M×K (trans false: element (i, p) at base + i·K + p) or K×M
- * (trans true: at base + p·M + i).
+ * Packs `count` lines of length k into panels of `width`: the value of line c at step p is
+ * src[base + c·lineStride + p·stepStride].
  */
+export function packPanels(
+  src: Float32Array,
+  base: number,
+  count: number,
+  k: number,
+  width: number,
+  lineStride: number,
+  stepStride: number,
+  dst: Float32Array,
+  at: number,
+): void {
+  const panels = Math.ceil(count / width);
+  for (let panel = 0; panel < panels; panel++) {
+    const lines = Math.min(width, count - panel * width);
+    const s = base + panel * width * lineStride,
+      d = at + panel * k * width;
+    if (lines === 8 && width === 8) pack8(src, s, k, lineStride, stepStride, dst, d);
+    else if (lines === 4 && width === 4) pack4(src, s, k, lineStride, stepStride, dst, d);
+    else {
+      // the edge panel: what there is, then zeros
+      dst.fill(0, d, d + k * width);
+      for (let c = 0; c < lines; c++) {
+        for (let p = 0; p < k; p++) dst[d + p * width + c] = src[s + c * lineStride + p * stepStride]!;
+      }
+    }
+  }
+}
+
+// The full panels, unrolled: a loop of 4 or 8 would cost more than the copies it makes.
+function pack8(src: Float32Array, s: number, k: number, ls: number, ps: number, dst: Float32Array, d: number): void {
+  const l2 = 2 * ls,
+    l3 = 3 * ls,
+    l4 = 4 * ls,
+    l5 = 5 * ls,
+    l6 = 6 * ls,
+    l7 = 7 * ls;
+  for (let p = 0; p < k; p++, s += ps, d += 8) {
+    dst[d] = src[s]!;
+    dst[d + 1] = src[s + ls]!;
+    dst[d + 2] = src[s + l2]!;
+    dst[d + 3] = src[s + l3]!;
+    dst[d + 4] = src[s + l4]!;
+    dst[d + 5] = src[s + l5]!;
+    dst[d + 6] = src[s + l6]!;
+    dst[d + 7] = src[s + l7]!;
+  }
+}
+
+function pack4(src: Float32Array, s: number, k: number, ls: number, ps: number, dst: Float32Array, d: number): void {
+  const l2 = 2 * ls,
+    l3 = 3 * ls;
+  for (let p = 0; p < k; p++, s += ps, d += 4) {
+    dst[d] = src[s]!;
+    dst[d + 1] = src[s + ls]!;
+    dst[d + 2] = src[s + l2]!;
+    dst[d + 3] = src[s + l3]!;
+  }
+}
+
+/** op(A) is M×K, stored M×K (element (i, p) at base + i·K + p) or, with trans, K×M (at base + p·M + i). */
 export function packA(
   src: Float32Array,
   base: number,
@@ -19,32 +79,10 @@ export function packA(
   dst: Float32Array,
   at: number,
 ): void {
-  const panels = Math.ceil(m / mr);
-  for (let ip = 0; ip < panels; ip++) {
-    const i0 = ip * mr;
-    const rows = Math.min(mr, m - i0);
-    const out = at + ip * k * mr;
-    if (rows < mr) dst.fill(0, out, out + k * mr);
-    if (trans) {
-      // row p of the stored matrix holds the panel's column p contiguously
-      for (let p = 0; p < k; p++) {
-        const s = base + p * m + i0,
-          d = out + p * mr;
-        for (let r = 0; r < rows; r++) dst[d + r] = src[s + r]!;
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const s = base + (i0 + r) * k;
-        for (let p = 0, d = out + r; p < k; p++, d += mr) dst[d] = src[s + p]!;
-      }
-    }
-  }
+  packPanels(src, base, m, k, mr, trans ? 1 : k, trans ? m : 1, dst, at);
 }
 
-/**
- * op(B) is K×N; stored K×N (trans false: element (p, j) at base + p·N + j) or N×K
- * (trans true: at base + j·K + p).
- */
+/** op(B) is K×N, stored K×N (element (p, j) at base + p·N + j) or, with trans, N×K (at base + j·K + p). */
 export function packB(
   src: Float32Array,
   base: number,
@@ -55,23 +93,5 @@ export function packB(
   dst: Float32Array,
   at: number,
 ): void {
-  const panels = Math.ceil(n / nr);
-  for (let jp = 0; jp < panels; jp++) {
-    const j0 = jp * nr;
-    const cols = Math.min(nr, n - j0);
-    const out = at + jp * k * nr;
-    if (cols < nr) dst.fill(0, out, out + k * nr);
-    if (trans) {
-      for (let c = 0; c < cols; c++) {
-        const s = base + (j0 + c) * k;
-        for (let p = 0, d = out + c; p < k; p++, d += nr) dst[d] = src[s + p]!;
-      }
-    } else {
-      for (let p = 0; p < k; p++) {
-        const s = base + p * n + j0,
-          d = out + p * nr;
-        for (let c = 0; c < cols; c++) dst[d + c] = src[s + c]!;
-      }
-    }
-  }
+  packPanels(src, base, n, k, nr, trans ? k : 1, trans ? 1 : n, dst, at);
 }
