@@ -1,13 +1,14 @@
 // The fast CPU matmul (WebAssembly SIMD) against the reference loop: every transpose pair,
 // batches with shared (stride 0) matrices, the bias + activation epilogue, sizes that are not
-// multiples of the 4×8 tile, size 1, and K past one K-block (512).
+// multiples of the 4×8 tile, size 1, and sizes past the M, N and K blocks (256, 1024, 512).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Activation, Buf, MatmulDesc } from '../../src/kernels/backend.js';
 import { CpuBackend } from '../../src/kernels/cpu/cpu-backend.js';
 import { asCpu } from '../../src/kernels/cpu/cpu-buffer.js';
 import { FastCpuBackend } from '../../src/kernels/cpu-fast/fast-cpu-backend.js';
-import { expectClose, randomArray } from '../helpers/gpu.js';
+import { gemmModuleBytes, WasmGemm } from '../../src/kernels/cpu-fast/wasm-gemm.js';
+import { expectBitEqual, expectClose, randomArray } from '../helpers/gpu.js';
 
 const ACTIVATIONS: Activation[] = ['none', 'relu', 'sigmoid', 'tanh'];
 const fast = new FastCpuBackend();
@@ -115,12 +116,69 @@ describe('fast CPU matmul = reference', () => {
     }
   });
 
-  it('propagates NaN and infinities as the reference does', () => {
-    const a = Float32Array.from([1, NaN, 2, 3, Infinity, 1]);
+  it('crosses the block edges of M (256), N (1024) and K (512), each transpose pair', () => {
+    const shapes: [number, number, number, Activation][] = [
+      [257, 1025, 5, 'relu'],
+      [520, 9, 513, 'sigmoid'],
+      [3, 1100, 1030, 'none'],
+    ];
+    for (const [m, n, k, activation] of shapes) {
+      for (const transA of [false, true])
+        for (const transB of [false, true])
+          check({ m, n, k, batch: 2, transA, transB, sharedA: false, sharedB: true, bias: true, activation, seed: m });
+    }
+  });
+
+  it("overlapping batch strides: batch 1 of B starts where batch 0's second N-block does", () => {
+    const [m, n, k] = [5, 1030, 3];
+    const desc: MatmulDesc = {
+      batch: 2,
+      m,
+      n,
+      k,
+      transA: false,
+      transB: false,
+      aBatchStride: m * k,
+      bBatchStride: 1024,
+    };
+    const aData = randomArray(2 * m * k, 5),
+      bData = randomArray(1024 + k * n, 6);
+    const [got, want] = [fast, ref].map((be) => {
+      const out = be.alloc(2 * m * n, 'float32');
+      be.matmul(be.upload(aData, 'float32'), be.upload(bData, 'float32'), out, desc);
+      return data(out);
+    });
+    expectClose(got!, want!, { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  it('keeps its WebAssembly scratch memory bounded (blocks, not whole operands)', () => {
+    const gemm = new WasmGemm(new WebAssembly.Module(gemmModuleBytes()));
+    const [m, n, k] = [700, 1500, 1300];
+    const a = randomArray(m * k, 1),
+      b = randomArray(k * n, 2);
+    const out = new Float32Array(m * n);
+    gemm.matmul(
+      a,
+      b,
+      out,
+      { batch: 1, m, n, k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 },
+      undefined,
+      'none',
+    );
+    // whole operands would take (m·k + k·n + m·n)·4 bytes ≈ 15 MB
+    expect(gemm.scratchBytes).toBeLessThanOrEqual(4 * 2 ** 20);
+    let want = 0;
+    for (let p = 0; p < k; p++) want += a[699 * k + p]! * b[p * n + 1499]!;
+    expect(out[m * n - 1]).toBeCloseTo(want, 3);
+  });
+
+  it('propagates NaN, infinities and -0 through the bias + activation epilogue as the reference does', () => {
+    const a = Float32Array.from([1, NaN, 2, 3, Infinity, 1, 0, 0, 0]);
     const b = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const bias = Float32Array.from([-0, -1]);
     const desc: MatmulDesc = {
       batch: 1,
-      m: 2,
+      m: 3,
       n: 2,
       k: 3,
       transA: false,
@@ -128,12 +186,17 @@ describe('fast CPU matmul = reference', () => {
       aBatchStride: 0,
       bBatchStride: 0,
     };
-    const outs = [fast, ref].map((be) => {
-      const o = be.alloc(4, 'float32');
-      be.matmul(be.upload(a, 'float32'), be.upload(b, 'float32'), o, desc);
-      return data(o);
-    });
-    expect(Array.from(outs[0]!)).toEqual(Array.from(outs[1]!));
+    for (const activation of ACTIVATIONS) {
+      for (const withBias of [false, true]) {
+        const [got, want] = [fast, ref].map((be) => {
+          const o = be.alloc(6, 'float32');
+          const biasBuf = withBias ? be.upload(bias, 'float32') : undefined;
+          be.matmul(be.upload(a, 'float32'), be.upload(b, 'float32'), o, { ...desc, activation, bias: biasBuf });
+          return data(o);
+        });
+        expectBitEqual(got!, want!, `${activation}${withBias ? ' + bias' : ''}`);
+      }
+    }
   });
 
   it('float64 runs the reference loop (bit for bit)', () => {

@@ -18,15 +18,19 @@ export interface TileShape {
 /** 4×8 = 8 accumulators + 2 B vectors + 1 broadcast: fits x86-64's 16 vector registers. */
 export const GEMM_TILE: TileShape = { mr: 4, nr: 8 };
 
+/** Bits of gemm's `flags`: what the tile store does besides writing the sum. */
+export const GEMM_FLAGS = { accumulate: 1, bias: 2, relu: 4 } as const;
+
 /**
- * gemm(ap, bp, c, mPanels, nPanels, kc, aPanelStride, bPanelStride, ldc, accumulate):
+ * gemm(ap, bp, c, mPanels, nPanels, kc, aPanelStride, bPanelStride, ldc, flags, bias):
  * for every pair of panels (i < mPanels, j < nPanels), the MR×NR tile of C at
- * c + i·MR·ldc + j·NR·4 becomes (accumulate ? itself : 0) + Σ_{p<kc} Ap[i][p] ⊗ Bp[j][p].
+ * c + i·MR·ldc + j·NR·4 becomes Σ_{p<kc} Ap[i][p] ⊗ Bp[j][p], plus the tile's old value
+ * (flags & accumulate), plus bias[j·NR …] (flags & bias), then max(·, 0) (flags & relu).
  * Addresses, strides and ldc (C's row pitch) are in bytes; kc >= 1.
  */
 export function gemmFunction({ mr, nr }: TileShape = GEMM_TILE): FunctionBuilder {
-  const f = new FunctionBuilder('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [ap, bp, c, mPanels, nPanels, kc, aStride, bStride, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const f = new FunctionBuilder('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [ap, bp, c, mPanels, nPanels, kc, aStride, bStride, ldc, flags, bias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const vecs = nr / 4;
   const i = f.local('i32'),
     j = f.local('i32'),
@@ -50,12 +54,18 @@ export function gemmFunction({ mr, nr }: TileShape = GEMM_TILE): FunctionBuilder
   ];
   // where C's element (r, 4v) of the current tile lives
   const cAddr = (r: number): Code => I32.add(get(tile), I32.mul(get(ldc), i32(r)));
-  const store = (withOld: boolean): Code[] =>
-    acc.flatMap((row, r) =>
-      row.map((accV, v) =>
-        V128.store(16 * v, cAddr(r), withOld ? F32x4.add(get(accV), V128.load(16 * v, cAddr(r))) : get(accV)),
-      ),
-    );
+  const flag = (bit: number): Code => I32.and(get(flags), i32(bit));
+  const eachAcc = (update: (accV: number, r: number, v: number) => Code): Code[] =>
+    acc.flatMap((row, r) => row.map((accV, v) => set(accV, update(accV, r, v))));
+  // the tile's bias values: NR floats at bias + j·NR·4
+  const biasAt = (): Code => I32.add(get(bias), I32.mul(get(j), i32(4 * nr)));
+  const epilogue: Code[] = [
+    Flow.if(flag(GEMM_FLAGS.accumulate), ...eachAcc((accV, r, v) => F32x4.add(get(accV), V128.load(16 * v, cAddr(r))))),
+    Flow.if(flag(GEMM_FLAGS.bias), ...eachAcc((accV, _r, v) => F32x4.add(get(accV), V128.load(16 * v, biasAt())))),
+    // max propagates NaN and orders -0 below +0, as the reference's relu (x <= 0 ? 0 : x) does
+    Flow.if(flag(GEMM_FLAGS.relu), ...eachAcc((accV) => F32x4.max(get(accV), V128.zero()))),
+  ];
+  const store: Code[] = acc.flatMap((row, r) => row.map((accV, v) => V128.store(16 * v, cAddr(r), get(accV))));
 
   f.emit(
     set(j, i32(0)),
@@ -68,7 +78,8 @@ export function gemmFunction({ mr, nr }: TileShape = GEMM_TILE): FunctionBuilder
         ...acc.flat().map((accV) => set(accV, V128.zero())),
         Flow.loop(...step, Flow.brIf(0, I32.ne(get(pa), get(pend)))),
         set(tile, I32.add(I32.add(get(c), I32.mul(I32.mul(get(i), i32(mr)), get(ldc))), I32.mul(get(j), i32(4 * nr)))),
-        Flow.ifElse(get(accumulate), store(true), store(false)),
+        ...epilogue,
+        ...store,
         set(i, I32.add(get(i), i32(1))),
         Flow.brIf(0, I32.ne(get(i), get(mPanels))),
       ),

@@ -67,31 +67,3 @@ function pack4(src: Float32Array, s: number, k: number, ls: number, ps: number, 
     dst[d + 3] = src[s + l3]!;
   }
 }
-
-/** op(A) is M×K, stored M×K (element (i, p) at base + i·K + p) or, with trans, K×M (at base + p·M + i). */
-export function packA(
-  src: Float32Array,
-  base: number,
-  trans: boolean,
-  m: number,
-  k: number,
-  mr: number,
-  dst: Float32Array,
-  at: number,
-): void {
-  packPanels(src, base, m, k, mr, trans ? 1 : k, trans ? m : 1, dst, at);
-}
-
-/** op(B) is K×N, stored K×N (element (p, j) at base + p·N + j) or, with trans, N×K (at base + j·K + p). */
-export function packB(
-  src: Float32Array,
-  base: number,
-  trans: boolean,
-  k: number,
-  n: number,
-  nr: number,
-  dst: Float32Array,
-  at: number,
-): void {
-  packPanels(src, base, n, k, nr, trans ? k : 1, trans ? 1 : n, dst, at);
-}

@@ -49,6 +49,7 @@ export const I32 = {
   add: op(0x6a),
   sub: op(0x6b),
   mul: op(0x6c),
+  and: op(0x71),
   ne: op(0x47),
   ltU: op(0x49),
   eqz: op(0x45),
