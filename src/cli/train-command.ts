@@ -224,6 +224,11 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     await selectBackend(backendChoice, log);
     manualSeed(config.seed);
 
+    const writeMetrics = (p: TrainProgress) =>
+      writeFileAtomic(
+        join(out, 'metrics.json'),
+        new TextEncoder().encode(`${JSON.stringify({ epochs: p.metrics }, null, 2)}\n`),
+      );
     let model: VAE;
     let progress: TrainProgress | undefined;
     let optimizer: Adam;
@@ -242,6 +247,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
         log(`--lr ${lr} replaces the checkpoint's learning rate ${optimizer.lr}`);
         optimizer.lr = lr;
       }
+      await writeMetrics(progress); // metrics.json may lag the checkpoint if a run was killed between the two
       if (progress.epoch >= config.epochs) {
         log(
           `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
@@ -272,11 +278,6 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     }
 
     let bar: Progress | null = null;
-    const writeMetrics = (p: TrainProgress) =>
-      writeFileAtomic(
-        join(out, 'metrics.json'),
-        new TextEncoder().encode(`${JSON.stringify({ epochs: p.metrics }, null, 2)}\n`),
-      );
     try {
       const result = await train(
         { model, optimizer, train: trainSplit, test: data.test, config, progress },
