@@ -37,7 +37,7 @@ export function formatSampleQuality(q: SampleQuality, classifierName: string): s
         ['', ...q.classShares.map((_, d) => String(d)), 'confidence'],
         [
           ['share of samples', ...q.classShares.map(pct), q.confidence.toFixed(3)],
-          ['share of test digits', ...q.realClassShares.map(pct), q.realConfidence.toFixed(3)],
+          ['test digits, as classified', ...q.realClassShares.map(pct), q.realConfidence.toFixed(3)],
         ],
       ),
       '',
