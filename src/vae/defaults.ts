@@ -18,13 +18,19 @@ export const VAE_DEFAULTS: ModelDefaults = Object.freeze({
   likelihood: 'bernoulli',
 });
 
+// Measured with the MNIST classifier, 10 epochs (README, "A CVAE that draws the digit it is asked
+// for"): with the standard prior N(0, I) samples land in holes between the classes' codes (4-d: 93.8 %
+// read as the digit asked for on average, 80.1 % for the ones). A learned p(z|y) (Sohn et al. 2015;
+// Doersch 2016, §4) fixes most of that (4-d: 97.4 %, ones 90.3 %); a 2-d latent leaves the class to
+// the label and reads as the digit asked for 99.2 % / 99.4 % of the time, every digit >= 95.5 %, on
+// two seeds. Larger latents draw more varied digits but some digit falls below 94 % on some seed
+// (4-d with beta 2: 94.8 % and 93.6 %). With 20 dims z carries the class and the decoder ignores y.
 export const CVAE_DEFAULTS: ModelDefaults = Object.freeze({
   hidden: Object.freeze([400]),
-  // With 20 dims z carries the class and the decoder ignores the label; 4 leave the class to y.
-  latent: 4,
+  latent: 2,
   likelihood: 'bernoulli',
   classes: 10,
-  prior: 'standard',
+  prior: 'learned',
 });
 
 export const VAE_TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({

@@ -53,7 +53,7 @@ describe('vae sweep', () => {
     const s = await vae('sweep', '--model', 'cvae', '--beta', '0.5,2', ...small, '--out', out);
     expect(s.stderr).not.toMatch(/Error/);
     expect(s.code).toBe(0);
-    expect(s.stdout).toMatch(/beta 0\.5: test -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\), active units \d+\/4/);
+    expect(s.stdout).toMatch(/beta 0\.5: test -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\), active units \d+\/2/);
     const table = readFileSync(join(out, 'summary.md'), 'utf8').trim().split('\n');
     expect(table).toHaveLength(4);
     expect(table[0]).toMatch(/β \| test −ELBO .* recognised \(mean\) \| worst digit/);
