@@ -12,6 +12,8 @@ export interface IdxArray {
 
 /** Largest element count we accept: the biggest typed array length V8 allows everywhere. */
 const MAX_ELEMENTS = 2 ** 31 - 1;
+/** Largest gunzipped IDX file we inflate. */
+export const MAX_GUNZIP_BYTES = 2 ** 30;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -22,7 +24,8 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>'): IdxArray {
   let bytes = input;
   if (isGzip(input)) {
     try {
-      bytes = gunzipSync(input);
+      // bounded: a small hostile .gz must not inflate into gigabytes (MNIST's largest file is 47 MB)
+      bytes = gunzipSync(input, { maxOutputLength: MAX_GUNZIP_BYTES });
     } catch (e) {
       throw new Error(`${name}: corrupt gzip data (${(e as Error).message})`);
     }

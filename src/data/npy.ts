@@ -42,34 +42,76 @@ export interface NpyArray {
   data: Float32Array;
 }
 
-/** Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0): the ones encodeNpy writes. */
-export function decodeNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b))
-    throw new Error('decodeNpy: not a .npy file (bad magic)');
+/** Reads a .npy header's Python dict literal: exactly the keys descr, fortran_order and shape. */
+function parseHeader(text: string, fail: (why: string) => never): { descr: string; fortran: boolean; shape: number[] } {
+  // the grammar NumPy writes: {'key': value, ...} with a string, True/False, or a tuple of ints
+  const body = /^\{(.*)\}$/s.exec(text.trim())?.[1];
+  if (body === undefined) return fail(`header ${JSON.stringify(text.slice(0, 80))} is not a Python dict literal`);
+  const item = /\s*'([^']*)'\s*:\s*('[^']*'|True|False|\(\s*(?:\d+L?\s*,\s*)*(?:\d+L?\s*)?\))\s*(,|$)/y;
+  const seen = Object.create(null) as Record<string, string>;
+  let at = 0;
+  while (at < body.length && body.slice(at).trim() !== '') {
+    item.lastIndex = at;
+    const m = item.exec(body);
+    if (!m) return fail(`cannot read the header dict from ${JSON.stringify(body.slice(at, at + 40))}`);
+    const [, key, value] = m as unknown as [string, string, string];
+    if (!['descr', 'fortran_order', 'shape'].includes(key)) fail(`unexpected header key '${key}'`);
+    if (key in seen) fail(`header key '${key}' appears twice`);
+    seen[key] = value;
+    at = item.lastIndex;
+  }
+  for (const key of ['descr', 'fortran_order', 'shape']) if (!(key in seen)) fail(`header lacks '${key}'`);
+  const descr = seen.descr!;
+  const fortran = seen.fortran_order!;
+  const shape = seen.shape!;
+  if (!descr.startsWith("'")) fail(`descr must be a string, got ${descr}`);
+  if (fortran !== 'True' && fortran !== 'False') fail(`fortran_order must be True or False, got ${fortran}`);
+  if (!shape.startsWith('(')) fail(`shape must be a tuple of non-negative integers, got ${shape}`);
+  const dims = shape
+    .slice(1, -1)
+    .split(',')
+    .map((d) => d.trim().replace(/L$/, ''))
+    .filter((d) => d !== '')
+    .map(Number);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`shape ${shape} is not a tuple of non-negative integers`);
+  return { descr: descr.slice(1, -1), fortran: fortran === 'True', shape: dims };
+}
+
+/**
+ * Reads a little-endian float32, C-order .npy (versions 1.0 to 3.0): the ones encodeNpy writes.
+ * A file from outside: the magic, version, header length, every header key and the data size
+ * are checked, and errors name `file`.
+ */
+export function decodeNpy(bytes: Uint8Array, file = '<npy bytes>'): NpyArray {
+  const fail = (why: string): never => {
+    throw new Error(`decodeNpy: ${file}: ${why}`);
+  };
+  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6]!;
+  const [major, minor] = [bytes[6]!, bytes[7]!];
+  if (major < 1 || major > 3 || minor !== 0) fail(`unsupported format version ${major}.${minor} (1.0 to 3.0 are read)`);
   const lengthBytes = major === 1 ? 2 : 4;
-  if (major < 1 || major > 3) throw new Error(`decodeNpy: unsupported format version ${major}.${bytes[7]}`);
+  if (bytes.length < 8 + lengthBytes) fail(`only ${bytes.length} bytes, the header length needs ${8 + lengthBytes}`);
   const headerLength = lengthBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lengthBytes;
-  const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
-  const descr = /'descr':\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr !== '<f4') throw new Error(`decodeNpy: unsupported dtype ${descr} (only '<f4')`);
-  if (fortran !== 'False') throw new Error('decodeNpy: only C order (fortran_order False) is supported');
-  if (shapeText === undefined) throw new Error(`decodeNpy: no shape in header ${header.trim()}`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
-  const count = shape.reduce((a, b) => a * b, 1);
+  if (headerStart + headerLength > bytes.length)
+    fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file`);
+  const raw = bytes.subarray(headerStart, headerStart + headerLength);
+  let header: string;
+  try {
+    header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(raw);
+  } catch {
+    return fail('header is not valid text');
+  }
+  if (!header.endsWith('\n')) fail('header does not end with a newline');
+  const { descr, fortran, shape } = parseHeader(header, fail);
+  if (descr !== '<f4') fail(`unsupported dtype '${descr}' (only '<f4', little-endian float32)`);
+  if (fortran) fail('only C order (fortran_order False) is supported');
+  let count = 1;
+  for (const d of shape) count *= d;
   const dataStart = headerStart + headerLength;
-  if (bytes.length !== dataStart + 4 * count) {
-    throw new Error(
-      `decodeNpy: shape [${shape.join(', ')}] needs ${4 * count} data bytes, file has ${bytes.length - dataStart}`,
-    );
+  if (!Number.isSafeInteger(count) || bytes.length - dataStart !== 4 * count) {
+    fail(`shape (${shape.join(', ')}) needs ${4 * count} data bytes, the file has ${bytes.length - dataStart}`);
   }
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + 4 * i, true);

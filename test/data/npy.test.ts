@@ -39,4 +39,48 @@ describe('npy', () => {
   it('rejects a shape that does not match the data', () => {
     expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow(/holds 6 values/);
   });
+
+  it('validates the header: shape, dtype, order, keys, lengths — each error names the file and the field', () => {
+    const withHeader = (dict: string, data = new Uint8Array(0), version = 1) => {
+      const header = `${dict}\n`;
+      const lengthBytes = version === 1 ? 2 : 4;
+      const out = new Uint8Array(8 + lengthBytes + header.length + data.length);
+      out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+      const view = new DataView(out.buffer);
+      if (version === 1) view.setUint16(8, header.length, true);
+      else view.setUint32(8, header.length, true);
+      for (let i = 0; i < header.length; i++) out[8 + lengthBytes + i] = header.charCodeAt(i);
+      out.set(data, 8 + lengthBytes + header.length);
+      return out;
+    };
+    const d = (shape: string, descr = "'<f4'", fortran = 'False') =>
+      `{'descr': ${descr}, 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
+    const cases: [Uint8Array, RegExp][] = [
+      [withHeader(d('(-2, 3)')), /cannot read the header dict|not a tuple of non-negative integers/],
+      [withHeader(d('(2.5,)')), /cannot read the header dict|not a tuple/],
+      [withHeader(d('(two,)')), /cannot read the header dict/],
+      [withHeader(d('(2, 3)', "'<f8'")), /unsupported dtype '<f8' \(only '<f4', little-endian float32\)/],
+      [withHeader(d('(2,)', "'<f4'", 'True'), new Uint8Array(8)), /only C order/],
+      [withHeader("{'descr': '<f4', 'shape': (2,), }"), /header lacks 'fortran_order'/],
+      [
+        withHeader(`${d('(2,)').slice(0, -1)}'extra': 1, }`),
+        /cannot read the header dict|unexpected header key 'extra'/,
+      ],
+      [withHeader(d('(2,)'), new Uint8Array(4)), /shape \(2\) needs 8 data bytes, the file has 4/],
+      [withHeader(d('(4294967296, 4294967296)')), /needs \d+ data bytes, the file has 0/],
+      [withHeader('[1, 2]'), /is not a Python dict literal/],
+      [withHeader(d('(2,)'), new Uint8Array(8), 4), /unsupported format version 4.0/],
+      [
+        new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0xff, 0xff]),
+        /header length 65535 runs past the end of the 10-byte file/,
+      ],
+    ];
+    for (const [bytes, message] of cases)
+      expect(() => decodeNpy(bytes, 'x.npy'), message.source).toThrow(
+        new RegExp(`^decodeNpy: x\\.npy: (.*)?(${message.source})`),
+      );
+    // what Python writes for a long on Python 2 ('3L'), and a 2.0 file, still read
+    expect(decodeNpy(withHeader(d('(2L,)'), new Uint8Array(8))).shape).toEqual([2]);
+    expect(decodeNpy(withHeader(d('(1,)'), new Uint8Array(4), 2)).shape).toEqual([1]);
+  });
 });
