@@ -3,6 +3,7 @@
 // (2 for a usage error, 1 for a failure).
 import { releaseBackends } from '../tensor/backends.js';
 import { UsageError } from './args.js';
+import { runInFilteredChild, setUpAsFilteredChild, wantsFilteredChild } from './filtered-child.js';
 import { evalCommand, EVAL_HELP } from './eval-command.js';
 import { sampleCommand, SAMPLE_HELP } from './sample-command.js';
 import { sweepCommand, SWEEP_HELP } from './sweep-command.js';
@@ -48,4 +49,6 @@ export async function main(argv: string[]): Promise<number> {
 
 export { TRAIN_HELP, SAMPLE_HELP, EVAL_HELP, SWEEP_HELP };
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+setUpAsFilteredChild();
+process.exitCode = wantsFilteredChild(argv) ? await runInFilteredChild(argv) : await main(argv);

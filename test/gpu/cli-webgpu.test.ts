@@ -1,0 +1,78 @@
+// The `vae` command on WebGPU: stderr carries only what the user should read (Dawn's two
+// adapter-limit warnings filtered, everything else kept), and SIGTERM to the command reaches
+// the training run, which writes its checkpoint.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { root, spawnVae, vae, writeDataCut } from '../helpers/cli.js';
+import { describeWebGPU } from '../helpers/gpu.js';
+import { Adam } from '../../src/nn/optim.js';
+import { loadCheckpoint, loadTrainingState } from '../../src/vae/checkpoint.js';
+
+const work = mkdtempSync(join(tmpdir(), 'vae-cli-gpu-'));
+const data = join(work, 'data');
+const tiny = ['--data', data, '--hidden', '16', '--latent', '2', '--batch', '16', '--backend', 'webgpu'];
+
+await describeWebGPU('vae on webgpu', () => {
+  beforeAll(() => writeDataCut(data, 128, 32));
+
+  it('stderr has no Dawn limit warnings (they are there with VAE_RAW_STDERR=1); errors still come through', async () => {
+    const out = join(work, 'model');
+    const t = await vae('train', '--epochs', '1', '--out', out, ...tiny);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).not.toMatch(/artificially reduced/);
+    expect(t.stderr).toMatch(/epoch 1\/1 {2}8\/8 steps/); // the progress lines pass
+    const bad = await vae(
+      'sample',
+      '--checkpoint',
+      out,
+      '--n',
+      '500000',
+      '--out',
+      join(work, 's.png'),
+      '--backend',
+      'webgpu',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^vae sample: --n 500000 needs .* at most --n \d+ here$/);
+    const raw = await promisify(execFile)(
+      'node',
+      [
+        '--import',
+        'tsx',
+        join(root, 'src/cli/main.ts'),
+        'sample',
+        '--checkpoint',
+        out,
+        '--n',
+        '4',
+        '--out',
+        join(work, 'r.png'),
+        '--backend',
+        'webgpu',
+      ],
+      { cwd: root, env: { ...process.env, VAE_RAW_STDERR: '1' } },
+    );
+    expect(raw.stderr).toMatch(/artificially reduced/);
+  });
+
+  it('SIGTERM to the command: the run finishes its step, writes a checkpoint, and --resume continues', async () => {
+    const out = join(work, 'term');
+    const run = spawnVae('train', '--epochs', '100000', '--out', out, ...tiny);
+    await run.waitFor(/epoch 1\/100000 {2}train/);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(143);
+    expect(run.out.stderr).toMatch(/received SIGTERM: finishing the current step/);
+    expect(run.out.stdout).toMatch(/stopped: checkpoint written/);
+    const { model, tag } = await loadCheckpoint(out);
+    const done = (await loadTrainingState(out, new Adam(model.parameters()), tag)).epoch;
+    model.dispose();
+    const r = await vae('train', '--epochs', String(done + 1), '--resume', '--out', out, ...tiny);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`resuming from .*: epoch ${done} done`));
+    expect(r.stderr).not.toMatch(/artificially reduced/);
+  });
+});
