@@ -4,6 +4,7 @@ import { layerNorm } from '../tensor/ops/layer-norm.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
+/** LayerNorm's settings, and where its parameters are created (backend, dtype). */
 export interface LayerNormOptions extends CreateOptions {
   /** Added to the variance (default 1e-5, as PyTorch). */
   eps?: number;

@@ -179,6 +179,7 @@ export abstract class Optimizer {
   }
 }
 
+/** SGD's settings: the learning rate, and optionally momentum and (L2) weight decay (both 0 by default). */
 export interface SGDOptions {
   lr: number;
   momentum?: number;
@@ -260,6 +261,7 @@ export class SGD extends Optimizer {
   }
 }
 
+/** Adam's settings; every one has PyTorch's default (ADAM_DEFAULTS). */
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;

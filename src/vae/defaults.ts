@@ -49,6 +49,7 @@ export const CVAE_TRAIN_DEFAULTS: Readonly<TrainConfig> = Object.freeze({ ...VAE
  * optimizer holds the run's learning rate from then on and saves it with its state.
  */
 export const VAE_LR = 1e-3;
+/** The learning rate a CVAE run starts at (the VAE's). */
 export const CVAE_LR = VAE_LR;
 
 /** The learning rate a new run of a kind starts at. */

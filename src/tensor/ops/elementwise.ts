@@ -134,11 +134,20 @@ export function softplus(x: Tensor): Tensor {
 }
 
 // y = x Φ(x), Φ the standard normal CDF (GELU, Hendrycks & Gimpel 2016);  dx = dy (Φ(x) + x φ(x))
+/**
+ * GELU, the exact form `x Φ(x)` (Φ: the standard normal CDF), as PyTorch's default GELU.
+ *
+ * @example
+ * ```ts
+ * const h = gelu(linear(x, w, b)); // or linear(x, w, b, 'gelu'), or x.gelu()
+ * ```
+ */
 export function gelu(x: Tensor): Tensor {
   return record('gelu', [x], runMap('gelu', 'gelu', [x]), [x], (dy, [x]) => [dy.mul(runMap('gelu', 'geluGrad', [x]))]);
 }
 
 // y = x σ(x) (SiLU, Elfwing et al. 2018);  dx = dy σ(x) (1 + x (1 - σ(x)))
+/** SiLU (swish), `x σ(x)`, as PyTorch's nn.SiLU. Also `x.silu()` and the 'silu' activation of Linear/MLP. */
 export function silu(x: Tensor): Tensor {
   return record('silu', [x], runMap('silu', 'silu', [x]), [x], (dy, [x]) => [dy.mul(runMap('silu', 'siluGrad', [x]))]);
 }
