@@ -73,7 +73,8 @@ function parseHeader(text: string, fail: (why: string) => never): { descr: strin
     .map((d) => d.trim().replace(/L$/, ''))
     .filter((d) => d !== '')
     .map(Number);
-  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`shape ${shape} is not a tuple of non-negative integers`);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0))
+    fail(`shape ${shape} is not a tuple of non-negative integers`);
   return { descr: descr.slice(1, -1), fortran: fortran === 'True', shape: dims };
 }
 
