@@ -128,6 +128,7 @@ export async function evaluateElbo(
   images: Float32Array,
   batchSize = 1000,
 ): Promise<{ terms: Terms; means: Tensor }> {
+  if (split.count === 0) throw new Error('evaluateElbo: the split holds no images');
   const view: Split = { ...split, images };
   const sums: Tensor[] = [];
   const means: Tensor[] = [];
@@ -169,6 +170,8 @@ export async function train(
 ): Promise<{ progress: TrainProgress; stopped: boolean }> {
   const { model, optimizer, config } = run;
   checkTrainConfig(config);
+  if (run.train.count === 0) throw new Error('train: the training split holds no images');
+  if (run.test.count === 0) throw new Error('train: the test split holds no images (each epoch is evaluated on it)');
   const readEvery = run.readEvery ?? 25;
   const progress: TrainProgress = run.progress ? structuredClone(run.progress) : { epoch: 0, step: 0, metrics: [] };
   const testImages = prepareImages(

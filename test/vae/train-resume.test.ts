@@ -88,4 +88,15 @@ describe('metrics across stops and resumes', () => {
     expect(r.metrics[0]!.train.loss).toBeCloseTo(mean, 4);
     expect(r.steps.filter((s) => s.epoch === 2)).toHaveLength(4); // 64 images in steps of 16
   });
+
+  it('an empty split is an error that says so, not a failure inside concat', async () => {
+    const { model, optimizer } = setup();
+    const none = split(0, 0);
+    await expect(train({ model, optimizer, train: none, test: data.test, config })).rejects.toThrow(
+      /^train: the training split holds no images$/,
+    );
+    await expect(train({ model, optimizer, train: data.train, test: none, config })).rejects.toThrow(
+      /^train: the test split holds no images/,
+    );
+  });
 });
