@@ -3,7 +3,7 @@
 // tensors and creation
 export { Tensor, isTensor, type NestedArray, type Scalar } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, arange, rand, randn, type CreateOptions } from './tensor/creation.js';
-export { manualSeed } from './tensor/random.js';
+export { manualSeed, randomState, setRandomState } from './tensor/random.js';
 
 // ops over several tensors
 export { concat, oneHot } from './tensor/ops/views.js';
@@ -34,6 +34,21 @@ export {
   type BackendName,
 } from './tensor/backends.js';
 export type { Backend, DType, Shape, TypedArray } from './kernels/backend.js';
+
+// engine introspection: the adapter, kernel launches, per-kernel time, the WGSL in use, device loss
+export {
+  webgpuAdapter,
+  kernelCounters,
+  kernelsInUse,
+  profileKernels,
+  webgpuDeviceLost,
+  simulateDeviceLoss,
+  type AdapterSummary,
+  type KernelCounters,
+  type KernelInfo,
+  type KernelTime,
+  type Profile,
+} from './tensor/engine.js';
 
 // autograd (record: define your own op — its output, inputs, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
@@ -107,6 +122,7 @@ export {
   train,
   evaluateElbo,
   klWeight,
+  prepareImages,
   TrainingDivergedError,
   type TrainConfig,
   type TrainRun,
@@ -122,4 +138,5 @@ export { batches, batchCount, type Batch } from './data/batches.js';
 export { binarizeStatic, binarizeDynamic } from './data/binarize.js';
 export { subset, type Split } from './data/split.js';
 export { createRng, type Rng } from './data/rng.js';
-export { pca2 } from './data/pca.js';
+export { pca2, pcaPlane, type PcaPlane, type Pca2Options } from './data/pca.js';
+export { decodeIdx, decodeIdxAsync, isGzip, type IdxArray, type IdxData, type DecodeIdxOptions } from './data/idx-decode.js';

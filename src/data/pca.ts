@@ -36,8 +36,24 @@ function fixSign(v: Float64Array): void {
   if (big < 0) for (let k = 0; k < v.length; k++) v[k] = -v[k]!;
 }
 
+/** The plane of the top two principal components: its origin (the data's mean) and unit axes. */
+export interface PcaPlane {
+  mean: Float64Array;
+  axes: [Float64Array, Float64Array];
+  /** N×2: each point's coordinates along the two axes. */
+  coords: Float32Array;
+}
+
 /** data is N×d row-major; returns N×2: each point's coordinates along PC1 and PC2. */
 export function pca2(data: Float32Array, n: number, d: number, options: Pca2Options = {}): Float32Array {
+  return pcaPlane(data, n, d, options).coords;
+}
+
+/**
+ * The top-two principal plane of N×d row-major data, with each point's coordinates in it. A
+ * point (u, v) of the plane is mean + u·axes[0] + v·axes[1] back in d dimensions.
+ */
+export function pcaPlane(data: Float32Array, n: number, d: number, options: Pca2Options = {}): PcaPlane {
   const { maxIterations = 500, tolerance = 1e-10 } = options;
   if (data.length !== n * d) throw new Error(`pca2: ${n}×${d} needs ${n * d} values, got ${data.length}`);
   const mean = new Float64Array(d);
@@ -71,11 +87,11 @@ export function pca2(data: Float32Array, n: number, d: number, options: Pca2Opti
   fixSign(v1);
   fixSign(v2);
 
-  const out = new Float32Array(2 * n);
+  const coords = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) centred[k] = data[i * d + k]! - mean[k]!;
-    out[2 * i] = dot(centred, v1);
-    out[2 * i + 1] = dot(centred, v2);
+    coords[2 * i] = dot(centred, v1);
+    coords[2 * i + 1] = dot(centred, v2);
   }
-  return out;
+  return { mean, axes: [v1, v2], coords };
 }

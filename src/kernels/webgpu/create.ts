@@ -1,4 +1,5 @@
 // createWebGPUBackend: adapter → device → runtime → backend, or null when there is no adapter.
+import { summarizeAdapter } from './adapter-summary.js';
 import { getGpu } from './gpu-api.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { WebGPUBackend } from './webgpu-backend.js';
@@ -51,5 +52,5 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   // Hold on to the GPU and adapter: with Dawn's Node bindings, a garbage-collected GPU object
   // tears down the instance under a live device (the process dies inside the driver).
   runtime.keepAlive = [gpu, adapter];
-  return new WebGPUBackend(runtime, description, isCpuAdapter(info));
+  return new WebGPUBackend(runtime, description, isCpuAdapter(info), summarizeAdapter(info, device));
 }

@@ -2,6 +2,7 @@
 export { createWebGPUBackend, isCpuAdapter, type WebGPUBackendOptions } from './create.js';
 export { WebGPUBackend, type WebGPUStats } from './webgpu-backend.js';
 export { WebGPUBuf } from './buffer.js';
+export { summarizeAdapter, type AdapterSummary } from './adapter-summary.js';
 export type { MatmulStrategy, MatmulStrategyChoice } from './kernels/matmul/index.js';
 export { Runtime, type KernelSpec, type RuntimeOptions } from './runtime.js';
 export {

@@ -15,6 +15,8 @@ export interface Kernel {
   readonly slots: readonly ParamSlot[];
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
+  /** Dispatches of this kernel so far (the engine panel's launches per step). */
+  launches: number;
 }
 
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
@@ -66,7 +68,7 @@ export class PipelineCache {
       compute: { module, entryPoint: 'main' },
       label: name,
     });
-    const kernel: Kernel = { id: this.compiles, name, source, slots, pipeline, layout };
+    const kernel: Kernel = { id: this.compiles, name, source, slots, pipeline, layout, launches: 0 };
     const check = device
       .popErrorScope()
       .then(async (err) => {
@@ -91,6 +93,11 @@ export class PipelineCache {
 
   get size(): number {
     return this.bySource.size;
+  }
+
+  /** Every compiled kernel, in the order of first use. */
+  list(): Kernel[] {
+    return [...this.bySource.values()];
   }
 }
 

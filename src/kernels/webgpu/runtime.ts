@@ -120,6 +120,16 @@ export class Runtime {
     });
   }
 
+  /** Why the device was lost ("WebGPU device lost (reason): message"), or null while it lives. */
+  get lostReason(): string | null {
+    return this.lost;
+  }
+
+  /** The device is gone (lost or destroyed): nothing more can run on it. */
+  get gone(): boolean {
+    return this.destroyed || this.lost !== null;
+  }
+
   private report(e: Error): void {
     // Keep the first error (later ones are usually its consequences), except that a compile
     // error, which names the kernel and line, beats the validation noise it causes.
@@ -229,6 +239,7 @@ export class Runtime {
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     this.batchDispatches++;
     this.counters.dispatches++;
+    kernel.launches++;
     if (prof?.clock === 'timestamp') {
       this.endPass();
       this.timedPass = null;

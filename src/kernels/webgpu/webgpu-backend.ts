@@ -19,6 +19,7 @@ import type {
 } from '../backend.js';
 import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../layout.js';
+import type { AdapterSummary } from './adapter-summary.js';
 import { WebGPUBuf } from './buffer.js';
 import { encodeAdam } from './kernels/adam.js';
 import { encodeArgReduce } from './kernels/arg-reduce.js';
@@ -65,6 +66,8 @@ export class WebGPUBackend implements Backend {
     readonly description: string,
     /** The adapter is a CPU implementation (lavapipe, SwiftShader): decides `auto` strategies. */
     readonly cpuAdapter: boolean,
+    /** The adapter's identity and the device's features and limits (null when built by hand). */
+    readonly adapter: AdapterSummary | null = null,
   ) {}
 
   /** A storage buffer may not be bound beyond maxStorageBufferBindingSize, so no buffer is bigger. */
@@ -91,6 +94,16 @@ export class WebGPUBackend implements Backend {
   }
 
   free(buf: Buf): void {
+    if (this.runtime.gone && buf instanceof WebGPUBuf && buf.owner === this) {
+      // the memory went with the device: only the accounting is left, so tensors of a lost
+      // device can still be disposed
+      if (!buf.freed) {
+        buf.freed = true;
+        this.liveBuffers--;
+        this.liveBytes -= buf.byteLength;
+      }
+      return;
+    }
     const b = this.own(buf, 'free');
     b.freed = true;
     this.liveBuffers--;

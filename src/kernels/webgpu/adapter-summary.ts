@@ -1,0 +1,69 @@
+// What the WebGPU backend runs on, as plain data: the adapter's identity and the device's
+// features and limits (what the lab's engine panel shows, and what errors about sizes cite).
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software or otherwise lower-performance adapter (the spec's fallback adapter). */
+  isFallbackAdapter: boolean;
+  /** Features enabled on the device (e.g. 'timestamp-query'), sorted. */
+  features: string[];
+  /** The device's limits by their WebGPU names. */
+  limits: Record<string, number>;
+}
+
+/** The limits the WebGPU spec defines; a browser or Dawn may report more, which are kept too. */
+const LIMIT_NAMES = [
+  'maxTextureDimension1D',
+  'maxTextureDimension2D',
+  'maxTextureDimension3D',
+  'maxTextureArrayLayers',
+  'maxBindGroups',
+  'maxBindingsPerBindGroup',
+  'maxDynamicUniformBuffersPerPipelineLayout',
+  'maxDynamicStorageBuffersPerPipelineLayout',
+  'maxSampledTexturesPerShaderStage',
+  'maxSamplersPerShaderStage',
+  'maxStorageBuffersPerShaderStage',
+  'maxStorageTexturesPerShaderStage',
+  'maxUniformBuffersPerShaderStage',
+  'maxUniformBufferBindingSize',
+  'maxStorageBufferBindingSize',
+  'minUniformBufferOffsetAlignment',
+  'minStorageBufferOffsetAlignment',
+  'maxVertexBuffers',
+  'maxBufferSize',
+  'maxVertexAttributes',
+  'maxVertexBufferArrayStride',
+  'maxInterStageShaderVariables',
+  'maxColorAttachments',
+  'maxColorAttachmentBytesPerSample',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+export function summarizeAdapter(info: GPUAdapterInfo, device: GPUDevice): AdapterSummary {
+  const limits: Record<string, number> = {};
+  const source = device.limits as unknown as Record<string, unknown>;
+  const names = new Set<string>(LIMIT_NAMES);
+  for (const key in source) names.add(key);
+  for (const name of names) {
+    const v = source[name];
+    if (typeof v === 'number') limits[name] = v;
+  }
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+    features: [...device.features].map(String).sort(),
+    limits,
+  };
+}
