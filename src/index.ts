@@ -139,4 +139,11 @@ export { binarizeStatic, binarizeDynamic } from './data/binarize.js';
 export { subset, type Split } from './data/split.js';
 export { createRng, type Rng } from './data/rng.js';
 export { pca2, pcaPlane, type PcaPlane, type Pca2Options } from './data/pca.js';
-export { decodeIdx, decodeIdxAsync, isGzip, type IdxArray, type IdxData, type DecodeIdxOptions } from './data/idx-decode.js';
+export {
+  decodeIdx,
+  decodeIdxAsync,
+  isGzip,
+  type IdxArray,
+  type IdxData,
+  type DecodeIdxOptions,
+} from './data/idx-decode.js';

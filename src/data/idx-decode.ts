@@ -32,7 +32,9 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>', options: Deco
   let bytes = input;
   if (isGzip(input)) {
     if (!options.gunzip)
-      throw new Error(`${name}: the IDX data is gzipped; decode it with await decodeIdxAsync(bytes), which gunzips first`);
+      throw new Error(
+        `${name}: the IDX data is gzipped; decode it with await decodeIdxAsync(bytes), which gunzips first`,
+      );
     try {
       bytes = options.gunzip(input);
     } catch (e) {

@@ -66,7 +66,7 @@ export function kernelsInUse(): KernelInfo[] {
  */
 export async function profileKernels(fn: () => void | Promise<void>): Promise<Profile | null> {
   const gpu = currentGpu();
-  if (!gpu || !gpu.runtime.hasTimestamps) return null;
+  if (!gpu?.runtime.hasTimestamps) return null;
   return gpu.profile(fn, { clock: 'timestamp' });
 }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeIdx } from '../../src/data/idx-encode.js';
 import { IDX_TYPES, type IdxData } from '../../src/data/idx-format.js';
 import { decodeIdx, readIdx } from '../../src/data/idx.js';
+import { decodeIdxAsync, decodeIdx as decodeIdxPlain } from '../../src/index.js';
 
 const dimsArb = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLength: 4 });
 
@@ -90,5 +91,24 @@ describe('IDX', () => {
     await expect(readIdx('/nonexistent/train-images-idx3-ubyte')).rejects.toThrow(
       /\/nonexistent\/train-images-idx3-ubyte.*ENOENT/,
     );
+  });
+});
+
+describe('IDX in any runtime (the main entry)', () => {
+  it('decodeIdxAsync reads plain and gzipped bytes with DecompressionStream, as in a browser', async () => {
+    const data = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => (i * 37) % 256);
+    for (const gzip of [false, true]) {
+      const back = await decodeIdxAsync(encodeIdx([2, 3, 4], data, { gzip }), 'x.idx');
+      expect(back.dims).toEqual([2, 3, 4]);
+      expect(Array.from(back.data)).toEqual(Array.from(data));
+    }
+  });
+
+  it('the browser-safe decodeIdx asks for decodeIdxAsync on gzipped bytes; corrupt gzip is named', async () => {
+    const gz = encodeIdx([3], Uint8Array.of(1, 2, 3), { gzip: true });
+    expect(() => decodeIdxPlain(gz, 'labels.gz')).toThrow(/labels\.gz: the IDX data is gzipped; .*decodeIdxAsync/);
+    const corrupt = gz.slice(0, 12);
+    await expect(decodeIdxAsync(corrupt, 'cut.gz')).rejects.toThrow(/cut\.gz: corrupt gzip data/);
+    expect(Array.from(decodeIdxPlain(encodeIdx([3], Uint8Array.of(1, 2, 3)), 'plain').data)).toEqual([1, 2, 3]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pca2 } from '../../src/data/pca.js';
+import { pca2, pcaPlane } from '../../src/data/pca.js';
 import { createRng } from '../../src/data/rng.js';
 
 describe('pca2', () => {
@@ -44,5 +44,32 @@ describe('pca2', () => {
     const out = pca2(Float32Array.from([1, 2, 3]), 3, 1);
     expect(Array.from(out).filter((_, i) => i % 2 === 1)).toEqual([0, 0, 0]);
     expect(Math.abs(out[0]!)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('pcaPlane', () => {
+  it('gives the mean and orthonormal axes, and coords that are the projections onto them', () => {
+    const rng = createRng(11);
+    const [n, d] = [300, 6];
+    const data = Float32Array.from(
+      { length: n * d },
+      (_, i) => (i % d) * 0.5 + (rng.nextFloat() - 0.5) * (1 + (i % d)),
+    );
+    const p = pcaPlane(data, n, d);
+    expect(p.coords).toEqual(pca2(data, n, d));
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, x, k) => s + x * b[k]!, 0);
+    expect(dot(p.axes[0], p.axes[0])).toBeCloseTo(1, 10);
+    expect(dot(p.axes[1], p.axes[1])).toBeCloseTo(1, 10);
+    expect(dot(p.axes[0], p.axes[1])).toBeCloseTo(0, 10);
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += data[i * d + k]!;
+      expect(p.mean[k]).toBeCloseTo(s / n, 5);
+    }
+    for (const i of [0, 17, n - 1]) {
+      const centred = Array.from(data.subarray(i * d, (i + 1) * d), (x, k) => x - p.mean[k]!);
+      expect(p.coords[2 * i]).toBeCloseTo(dot(centred, p.axes[0]), 4);
+      expect(p.coords[2 * i + 1]).toBeCloseTo(dot(centred, p.axes[1]), 4);
+    }
   });
 });
