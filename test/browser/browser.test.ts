@@ -4,7 +4,8 @@
 // reference, gradcheck passes, a tiny VAE's loss goes down.
 //
 // No /usr/bin/chromium: the suite skips with ONE loud line, unless VAE_REQUIRE_BROWSER=1 (CI),
-// which makes it a failure. Chromium present but no WebGPU adapter: always a failure.
+// which makes it a failure (test/helpers/chromium.ts). Chromium present but no WebGPU adapter:
+// always a failure.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,38 +14,11 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, forbiddenInBundle, webDir, type WebBuild } from '../../web/build.js';
 import type { Comparison, SmokeResult } from '../../web/result.js';
-
-const CHROMIUM = process.env.VAE_CHROMIUM || '/usr/bin/chromium';
-const SKIP_MESSAGE = 'browser tests SKIPPED: chromium not installed; apt-get install chromium';
-
-/**
- * What gives a headless page a WebGPU adapter without a GPU (SwiftShader's Vulkan, in
- * Chromium's GPU process), and keeps Chromium off the network. Playwright adds --headless and
- * a fresh temporary --user-data-dir itself.
- */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-gpu-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-features=Vulkan',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js';
 
 const PAGE_TIMEOUT_MS = 45_000;
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.VAE_REQUIRE_BROWSER === '1') {
-    throw new Error(`VAE_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (install it with scripts/install-chromium.sh)`);
-  }
-  console.warn(`\n*** ${SKIP_MESSAGE} ***\n`);
-}
+const chromiumHere = haveChromium();
 
 /** Serves web/ read-only on 127.0.0.1 at a random port. */
 async function serveWeb(): Promise<{ server: Server; url: string }> {
@@ -71,7 +45,7 @@ async function serveWeb(): Promise<{ server: Server; url: string }> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html` };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/smoke.html` };
 }
 
 /** |gpu - cpu| <= atol + rtol |cpu| element by element, atol scaled by the output's magnitude. */
@@ -89,7 +63,7 @@ function expectClose(c: Comparison, rtol = 1e-4, atolRel = 1e-5): void {
   });
 }
 
-describe.skipIf(!haveChromium)('in the browser (headless Chromium, WebGPU on SwiftShader)', () => {
+describe.skipIf(!chromiumHere)('in the browser (headless Chromium, WebGPU on SwiftShader)', () => {
   let web: WebBuild;
   let server: Server | undefined;
   let browser: Browser | undefined;
