@@ -72,7 +72,10 @@ export function writeForm(form: HTMLFormElement, c: LabConfig): void {
 export function setupControls(lab: Lab, initial: LabConfig): { apply: (c: LabConfig) => Promise<boolean> } {
   const form = byId('config-form', HTMLFormElement);
   const message = byId('config-message');
-  const [train, pause, step, reset] = ['train', 'pause', 'step', 'reset'].map((id) => byId(id, HTMLButtonElement));
+  const train = byId('train', HTMLButtonElement);
+  const pause = byId('pause', HTMLButtonElement);
+  const step = byId('step', HTMLButtonElement);
+  const reset = byId('reset', HTMLButtonElement);
   writeForm(form, initial);
 
   const showProblems = (problems: string[]) => {
