@@ -7,11 +7,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs-core';
 import { INPUT_SETS, type KernelCase } from '../lib/kernel-cases.js';
+import { vaeLoss, variablesFrom } from '../lib/tfjs-vae.js';
 import { timeKernels, type CaseResult, type KernelImpl, type Prepared } from '../lib/time-kernels.js';
 import {
   BATCH,
   compareStep,
-  HIDDEN,
   INPUT,
   LATENT,
   LR,
@@ -105,47 +105,8 @@ export async function tfKernelBench(backend: TfBackend, cases: KernelCase[], run
   return timeKernels(tfKernels(tf), cases, runs);
 }
 
-/** The VAE's parameters as TF.js variables, [in, out] (our weights are [out, in]). */
-function variablesFrom(tf: typeof TF, ref: StepReference | null): Record<string, TF.Variable> {
-  const layers: [string, number, number][] = [
-    ['encoder.0', INPUT, HIDDEN],
-    ['encoderMu', HIDDEN, LATENT],
-    ['encoderLogvar', HIDDEN, LATENT],
-    ['decoder.0', LATENT, HIDDEN],
-    ['decoder.1', HIDDEN, INPUT],
-  ];
-  const vars: Record<string, TF.Variable> = {};
-  for (const [name, fanIn, fanOut] of layers) {
-    const bound = 1 / Math.sqrt(fanIn); // PyTorch's default Linear init, as ours
-    const w = ref
-      ? tf.tidy(() => tf.transpose(tf.tensor2d(ref.params[`${name}.weight`]!.data, [fanOut, fanIn])))
-      : tf.randomUniform([fanIn, fanOut], -bound, bound);
-    const b = ref ? tf.tensor1d(ref.params[`${name}.bias`]!.data) : tf.randomUniform([fanOut], -bound, bound);
-    vars[`${name}.weight`] = tf.variable(w, true, `${name}.weight`);
-    vars[`${name}.bias`] = tf.variable(b, true, `${name}.bias`);
-    w.dispose();
-    b.dispose();
-  }
-  return vars;
-}
-
-/** -ELBO, batch mean: BCE from logits summed per image + analytic KL summed per example. */
-function vaeLoss(tf: typeof TF, v: Record<string, TF.Variable>, x: TF.Tensor2D, eps: TF.Tensor2D): TF.Scalar {
-  const dense = (h: TF.Tensor2D, name: string): TF.Tensor2D =>
-    tf.add(tf.matMul(h, v[`${name}.weight`] as TF.Tensor2D), v[`${name}.bias`]!);
-  const h = tf.relu(dense(x, 'encoder.0'));
-  const mu = dense(h, 'encoderMu');
-  const logvar = dense(h, 'encoderLogvar');
-  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps)) as TF.Tensor2D;
-  const logits = dense(tf.relu(dense(z, 'decoder.0')), 'decoder.1');
-  // max(l, 0) - l x + log(1 + exp(-|l|))
-  const bce = tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1);
-  const kl = tf.mul(tf.sum(tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), 1), logvar), 1), 0.5);
-  return tf.mean(tf.add(bce, kl));
-}
-
 async function tfStepValues(tf: typeof TF, ref: StepReference): Promise<StepValues> {
-  const vars = variablesFrom(tf, ref);
+  const vars = variablesFrom(tf, ref.params);
   const optimizer = tf.train.adam(LR);
   const x = tf.tensor2d(ref.x, [BATCH, INPUT]);
   const eps = tf.tensor2d(ref.eps, [BATCH, LATENT]);

@@ -30,8 +30,14 @@ export const IMPL_LABEL: Record<Impl, string> = {
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', 'child.ts');
 
-/** Runs bench/child.ts with `args` (+ --out FILE) under tsx; resolves to the JSON it wrote. */
-export async function runChild<T>(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<T> {
+/**
+ * Runs bench/child.ts with `args` (+ --out FILE) under tsx; resolves to the JSON it wrote. `env`
+ * adds to the child's environment (e.g. VK_ICD_FILENAMES to pick another Vulkan driver).
+ */
+export async function runChild<T>(
+  args: readonly string[],
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'vae-bench-'));
   const out = join(dir, 'result.json');
   try {
@@ -39,6 +45,7 @@ export async function runChild<T>(args: readonly string[], opts: { timeoutMs?: n
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args, '--out', out], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: opts.env ? { ...process.env, ...opts.env } : process.env,
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 15 * 60_000);
       child.stdout.on('data', (d: Buffer) => output.push(d.toString()));

@@ -15,12 +15,9 @@ import type { Tensor } from '../../src/tensor/tensor.js';
 import { tidy } from '../../src/tensor/tidy.js';
 import { VAE } from '../../src/vae/vae.js';
 import { summarize, type Summary } from './stats.js';
+import { BATCH, HIDDEN, INPUT, LATENT, LR } from './vae-shape.js';
 
-export const BATCH = 128;
-export const INPUT = 784;
-export const HIDDEN = 400;
-export const LATENT = 20;
-export const LR = 1e-3;
+export { BATCH, HIDDEN, INPUT, LATENT, LR };
 
 export function newVae(): VAE {
   return new VAE({ inputDim: INPUT, hidden: [HIDDEN], latent: LATENT, likelihood: 'bernoulli' });
