@@ -85,6 +85,9 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   log('');
   const binarize: TrainConfig['binarize'] = saved.train?.binarize ?? 'none';
   const images = prepareImages(data.test.images, binarize, saved.train?.seed ?? seed);
+  // the ELBO's one z per image on a stream of its own, so it does not depend on what ran before
+  // (the lab page's "test -ELBO on all 10000 test images" with the same seed equals this)
+  manualSeed(seed);
   const elbo = await evaluateElbo(model, data.test, images);
   elbo.means.dispose();
   log(

@@ -2,9 +2,11 @@
 // Chromium (WebGPU on SwiftShader), and the tests do what a learner would: train and pause,
 // look at the pictures, draw a digit, lose the GPU device, feed the page bad files, save a
 // checkpoint for `vae sample` and load one from `vae train` that must give `vae eval`'s -ELBO;
-// then the same page in a Chromium without WebGPU. Small models and data cuts keep it quick on
+// then `npm run lab:build`'s static folder, from a plain file server, in a Chromium without WebGPU. Small models and data cuts keep it quick on
 // SwiftShader; no console error or page error is allowed anywhere.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -384,22 +386,55 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
   });
 });
 
-describe.skipIf(!chromiumHere)('the VAE lab without WebGPU', () => {
-  let lab: { child: ChildProcess; url: string } | undefined;
+describe.skipIf(!chromiumHere)('the VAE lab as a static folder, in a Chromium without WebGPU', () => {
+  let server: Server | undefined;
   let browser: Browser | undefined;
+  let dir: string | undefined;
 
   afterAll(async () => {
     await browser?.close();
-    lab?.child.kill('SIGTERM');
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the banner and trains on the CPU backend', async () => {
-    lab = await startLab();
+  it('npm run lab:build writes page, bundles and data; a plain static server serves it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vae-lab-static-'));
+    const built = await run('npm', ['run', 'lab:build', '--', '--out', dir], 120_000);
+    expect(built.code, built.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'data/manifest.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(manifest).sort()).toEqual(['testImages', 'testLabels', 'trainImages', 'trainLabels']);
+    for (const f of [
+      'index.html',
+      'style.css',
+      'lab.js',
+      'lab-worker.js',
+      ...Object.values(manifest).map((n) => `data/${n}`),
+    ])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    // any static file server will do: this one knows nothing of the lab
+    const root = dir;
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+      if (!file.startsWith(root) || !existsSync(file)) return void res.writeHead(404).end();
+      const type = file.endsWith('.html')
+        ? 'text/html'
+        : file.endsWith('.js')
+          ? 'text/javascript'
+          : 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  }, 120_000);
+
+  it('without WebGPU: a banner says so and the CVAE trains on the CPU backend, its panels drawn', async () => {
+    expect(server).toBeDefined();
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS_NO_WEBGPU, timeout: 30_000 });
     const page = await browser.newPage();
     const log: string[] = [];
     watch(page, log);
-    await page.goto(`${lab.url}?model=vae&latent=2&hidden=16&batch=16&limit=256`);
+    await page.goto(`${url}?model=cvae&latent=2&hidden=16&batch=16&limit=256`);
     await page.waitForFunction(() => window.__lab?.ready, undefined, { timeout: 60_000 });
     const banner = page.locator('.banner.warn');
     await expect.poll(() => banner.count()).toBeGreaterThan(0);
@@ -411,7 +446,11 @@ describe.skipIf(!chromiumHere)('the VAE lab without WebGPU', () => {
     const losses = await hook(page, (x) => x.points.map((p) => p.loss));
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(losses.slice(0, 5).reduce((a, b) => a + b) / 5);
-    expect(await ink(page, 'samples')).toBeGreaterThan(100);
+    await page.click('#restyle-test');
+    await page.waitForFunction(() => /decoded with y = 0/.test(document.getElementById('cvae-message')!.textContent!));
+    for (const id of ['samples', 'cvae-row', 'restyle-source', 'restyle-row'])
+      expect(await ink(page, id), `canvas #${id} is blank`).toBeGreaterThan(50);
+    expect(await page.isVisible('#latent-label')).toBe(true);
     expect(await hook(page, (x) => x.errors)).toEqual([]);
     expect(log).toEqual([]);
   }, 120_000);

@@ -3,6 +3,7 @@
 // how many training images). It lives in the page's URL, so a link reproduces a run; every
 // value is checked here, and a bad one gives a message naming the field, the value and the range.
 import {
+  defaultLearningRate,
   defaultModelConfig,
   defaultTrainConfig,
   type Binarize,
@@ -50,7 +51,7 @@ export function defaultConfig(model: ModelKind = 'vae'): LabConfig {
     latent: m.latent,
     hidden: [...m.hidden],
     batch: t.batchSize,
-    lr: t.lr,
+    lr: defaultLearningRate(model),
     beta: t.beta,
     warmup: t.warmupEpochs,
     likelihood: m.likelihood,
@@ -168,12 +169,11 @@ export function modelConfig(c: LabConfig, inputDim = 784): VAEConfig {
   };
 }
 
-/** The library's training settings for a lab config (what config.json records; epochs is open-ended here). */
+/** The library's training settings for a lab config (what config.json records; epochs is open-ended here, the lr is Adam's). */
 export function trainConfig(c: LabConfig, epochs: number): TrainConfig {
   return {
     epochs: Math.max(1, epochs),
     batchSize: c.batch,
-    lr: c.lr,
     beta: c.beta,
     warmupEpochs: c.warmup,
     binarize: c.binarize,
@@ -181,7 +181,11 @@ export function trainConfig(c: LabConfig, epochs: number): TrainConfig {
   };
 }
 
-/** A lab config from a loaded checkpoint's model and training settings (falling back to defaults). */
+/**
+ * A lab config from a loaded checkpoint's model and training settings (falling back to the
+ * defaults). The learning rate is not in config.json (it lives with the optimizer's state, which
+ * the page does not load): the page continues at the default rate.
+ */
 export function configFromSaved(model: VAEConfig, train: TrainConfig | undefined, limit: number): LabConfig {
   const base = defaultConfig(model.classes ? 'cvae' : 'vae');
   return {
@@ -193,7 +197,6 @@ export function configFromSaved(model: VAEConfig, train: TrainConfig | undefined
     ...(train
       ? {
           batch: train.batchSize,
-          lr: train.lr,
           beta: train.beta,
           warmup: train.warmupEpochs,
           binarize: train.binarize,

@@ -178,8 +178,13 @@ export function setupControls(lab: Lab, initial: LabConfig): { apply: (c: LabCon
   pause.onclick = async () => {
     const t0 = performance.now();
     pause.disabled = true;
+    // the page answers at once; the worker stops after the step in flight
+    lab.pausing = true;
+    lab.emit('status', null);
     await lab.client.call({ kind: 'pause' }).catch((e) => lab.report(e));
+    lab.pausing = false;
     lab.hook.pauseMs = performance.now() - t0;
+    lab.emit('status', null);
   };
   step.onclick = async () => {
     step.disabled = true;

@@ -86,6 +86,8 @@ export class Lab {
   step = 0;
   epoch = 1;
   stepsPerEpoch = 0;
+  /** Pause was pressed and the worker has not stopped yet (it finishes the step in flight). */
+  pausing = false;
   /** The digit drawn in panel 6 (for the CVAE's restyle), or null. */
   drawing: { pixels: Float32Array; label: number } | null = null;
   private readonly listeners = new Map<keyof LabEvents, Set<Listener<never>>>();

@@ -30,9 +30,10 @@ setupEngine(lab);
 const status = byId('status');
 const showStatus = () => {
   const b = lab.backend;
-  const where = b ? (b.name === 'webgpu' ? b.description : `CPU backend (no WebGPU)`) : 'starting…';
+  const where = b ? (b.name === 'webgpu' ? b.description : 'CPU backend (no WebGPU)') : 'starting…';
   const epochs = lab.stepsPerEpoch ? ` · epoch ${lab.epoch} (${lab.stepsPerEpoch} steps each)` : '';
-  status.textContent = `${where} · ${lab.state} · step ${lab.step}${epochs}`;
+  const state = lab.pausing && lab.state === 'training' ? 'pausing (finishing the step in flight)…' : lab.state;
+  status.textContent = `${where} · ${state} · step ${lab.step}${epochs}`;
   status.dataset.state = lab.state;
   status.dataset.step = String(lab.step);
 };
