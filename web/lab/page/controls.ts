@@ -1,7 +1,7 @@
 // Panel 1: the model and training form, the Train / Pause / Step / Reset buttons, and the URL.
 // β and the KL warm-up act live; the other fields describe the next model and apply on Reset
 // (or on Train, before the first step). Every applied config is written to the URL.
-import { configProblems, configToQuery, sameRun, type LabConfig } from '../config.js';
+import { configProblems, configToQuery, defaultConfig, sameRun, type LabConfig } from '../config.js';
 import { byId } from './dom.js';
 import type { Lab } from './lab.js';
 
@@ -153,11 +153,12 @@ export function setupControls(lab: Lab, initial: LabConfig): { apply: (c: LabCon
       return;
     }
     if (target.name === 'model') {
-      // the latent size follows the model's default unless the user chose one
-      const defaults = { vae: '20', cvae: '4' };
+      // the latent size and prior follow the model's defaults unless the user changed them
+      const to = target.value === 'cvae' ? 'cvae' : 'vae';
+      const [next, previous] = [defaultConfig(to), defaultConfig(to === 'vae' ? 'cvae' : 'vae')];
       const latent = input(form, 'latent');
-      if (latent.value === defaults[target.value === 'vae' ? 'cvae' : 'vae'])
-        latent.value = defaults[target.value as 'vae'];
+      if (latent.value === String(previous.latent)) latent.value = String(next.latent);
+      if (to === 'cvae') input(form, 'prior').value = next.prior;
     }
     markChanges();
   });
