@@ -1,6 +1,6 @@
 // Which backend new tensors are created on, and the default float dtype.
 // `useBackend('webgpu')` loads the WebGPU backend lazily, so a CPU-only user never touches it.
-// 'cpu' is the fast CPU backend (kernels/cpu-fast: WebAssembly SIMD matmul); the plain reference
+// 'cpu' is the fast CPU backend (kernels/cpu-fast: WebAssembly SIMD matmul and Adam); the plain reference
 // kernels (kernels/cpu) stay reachable as 'cpu-reference' — the oracle of the kernel tests. Float64
 // (gradcheck) on 'cpu' runs the reference's loops, so models built on 'cpu' can be gradchecked.
 import type { Backend, DType } from '../kernels/backend.js';

@@ -20,7 +20,7 @@ describe('CPU backends', () => {
     expect(cpuBackend()).toBeInstanceOf(FastCpuBackend);
     expect(backendInfo()).toMatchObject({
       name: 'cpu',
-      description: 'CPU (WebAssembly SIMD matmul, JavaScript loops)',
+      description: 'CPU (WebAssembly SIMD matmul and Adam, JavaScript loops)',
     });
     await useBackend('cpu-reference');
     expect(currentBackend()).toBe(referenceBackend());

@@ -166,7 +166,7 @@ describe('fast CPU reduce = reference, bit for bit', () => {
   });
 });
 
-describe('fast CPU Adam = reference, bit for bit', () => {
+describe('fast CPU Adam (WebAssembly f64x2) = reference, bit for bit', () => {
   it('random parameters, gradients, moments and settings', () => {
     fc.assert(
       fc.property(
@@ -194,6 +194,21 @@ describe('fast CPU Adam = reference, bit for bit', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('fast CPU Adam across chunks', () => {
+  it('an odd length over three 65536-element chunks, with weight decay, bit for bit', () => {
+    const n = 2 * 65536 + 3;
+    const init = [randomArray(n, 1), randomArray(n, 2), randomArray(n, 3, 0, 1)];
+    const grad = randomArray(n, 4);
+    const desc = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, bias1: 0.271, bias2: 0.00399 };
+    const [got, want] = [fast, ref].map((be) => {
+      const [p, m, v] = init.map((a) => be.upload(a, 'float32')) as [Buf, Buf, Buf];
+      be.adam(p, be.upload(grad, 'float32'), m, v, desc);
+      return [p, m, v].map(data);
+    });
+    for (let i = 0; i < 3; i++) expectBitEqual(got![i]!, want![i]!, ['param', 'm', 'v'][i]);
   });
 });
 

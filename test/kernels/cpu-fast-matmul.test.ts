@@ -7,7 +7,8 @@ import type { Activation, Buf, MatmulDesc } from '../../src/kernels/backend.js';
 import { CpuBackend } from '../../src/kernels/cpu/cpu-backend.js';
 import { asCpu } from '../../src/kernels/cpu/cpu-buffer.js';
 import { FastCpuBackend } from '../../src/kernels/cpu-fast/fast-cpu-backend.js';
-import { gemmModuleBytes, WasmGemm } from '../../src/kernels/cpu-fast/wasm-gemm.js';
+import { WasmGemm } from '../../src/kernels/cpu-fast/wasm-gemm.js';
+import { WasmRuntime } from '../../src/kernels/cpu-fast/wasm-runtime.js';
 import { expectBitEqual, expectClose, randomArray } from '../helpers/gpu.js';
 
 const ACTIVATIONS: Activation[] = ['none', 'relu', 'sigmoid', 'tanh'];
@@ -152,7 +153,8 @@ describe('fast CPU matmul = reference', () => {
   });
 
   it('keeps its WebAssembly scratch memory bounded (blocks, not whole operands)', () => {
-    const gemm = new WasmGemm(new WebAssembly.Module(gemmModuleBytes()));
+    const rt = new WasmRuntime();
+    const gemm = new WasmGemm(rt);
     const [m, n, k] = [700, 1500, 1300];
     const a = randomArray(m * k, 1),
       b = randomArray(k * n, 2);
@@ -166,7 +168,7 @@ describe('fast CPU matmul = reference', () => {
       'none',
     );
     // whole operands would take (m·k + k·n + m·n)·4 bytes ≈ 15 MB
-    expect(gemm.scratchBytes).toBeLessThanOrEqual(4 * 2 ** 20);
+    expect(rt.scratchBytes).toBeLessThanOrEqual(4 * 2 ** 20);
     let want = 0;
     for (let p = 0; p < k; p++) want += a[699 * k + p]! * b[p * n + 1499]!;
     expect(out[m * n - 1]).toBeCloseTo(want, 3);

@@ -1,6 +1,6 @@
 // The default CPU backend: the reference backend (cpu/) with its hot float32 kernels replaced —
-// matmul on a WebAssembly SIMD kernel of our own (wasm-gemm.ts), elementwise maps, contiguous
-// reductions and Adam as tighter JavaScript loops. Everything else, every float64 computation
+// matmul and Adam on WebAssembly SIMD kernels of our own (wasm-gemm.ts, wasm-adam.ts),
+// elementwise maps and contiguous reductions as tighter JavaScript loops. Everything else, every float64 computation
 // (gradcheck's finite differences) and any primitive without a fast version runs the reference's
 // plain loops. Buffers are the reference's typed arrays, so both backends read the same memory.
 // Every fast kernel is property-tested against the reference (test/kernels/cpu-fast*.test.ts).
@@ -8,20 +8,11 @@ import type { AdamDesc, Buf, MapInput, MatmulDesc, ReduceOp, Shape } from '../ba
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { asCpu } from '../cpu/cpu-buffer.js';
 import { checkMapOutput, type MapOp } from '../elementwise.js';
-import { fastAdam } from './adam.js';
+import { wasmAdam } from './wasm-adam.js';
 import { fastMap } from './map.js';
 import { fastReduce } from './reduce.js';
-import { gemmModuleBytes, WasmGemm } from './wasm-gemm.js';
-
-/** The WebAssembly SIMD matmul, or null where WebAssembly or its SIMD extension is unavailable. */
-function createWasmGemm(): WasmGemm | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  try {
-    return new WasmGemm(new WebAssembly.Module(gemmModuleBytes()));
-  } catch {
-    return null; // no SIMD, or a page whose Content-Security-Policy forbids compiling WebAssembly
-  }
-}
+import { WasmGemm } from './wasm-gemm.js';
+import { createWasmRuntime, type WasmRuntime } from './wasm-runtime.js';
 
 const f32 = (buf: Buf | undefined): Float32Array | null => {
   const data = buf && asCpu(buf).data;
@@ -31,19 +22,19 @@ const isFloat64 = (buf: Buf): boolean => buf.dtype === 'float64';
 
 export class FastCpuBackend extends CpuBackend {
   override readonly description: string;
-  private readonly gemm: WasmGemm | null;
+  private readonly wasm: WasmRuntime | null = createWasmRuntime();
+  private readonly gemm: WasmGemm | null = this.wasm && new WasmGemm(this.wasm);
 
   constructor() {
     super();
-    this.gemm = createWasmGemm();
-    this.description = this.gemm
-      ? 'CPU (WebAssembly SIMD matmul, JavaScript loops)'
-      : 'CPU (JavaScript loops; no WebAssembly SIMD here, so the reference matmul)';
+    this.description = this.wasm
+      ? 'CPU (WebAssembly SIMD matmul and Adam, JavaScript loops)'
+      : 'CPU (JavaScript loops; no WebAssembly SIMD here, so the reference matmul and Adam)';
   }
 
-  /** Whether matmul runs on WebAssembly SIMD (false: the reference loop). */
+  /** Whether matmul and Adam run on WebAssembly SIMD (false: the reference loops). */
   get simd(): boolean {
-    return this.gemm !== null;
+    return this.wasm !== null;
   }
 
   override matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
@@ -73,7 +64,7 @@ export class FastCpuBackend extends CpuBackend {
 
   override adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
     const [p, g, fm, fv] = [f32(param), f32(grad), f32(m), f32(v)];
-    if (p && g && fm && fv) fastAdam(p, g, fm, fv, desc);
+    if (this.wasm && p && g && fm && fv) wasmAdam(this.wasm, p, g, fm, fv, desc);
     else super.adam(param, grad, m, v, desc);
   }
 }

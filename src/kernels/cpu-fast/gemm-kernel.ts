@@ -18,6 +18,20 @@ export interface TileShape {
 /** 4×8 = 8 accumulators + 2 B vectors + 1 broadcast: fits x86-64's 16 vector registers. */
 export const GEMM_TILE: TileShape = { mr: 4, nr: 8 };
 
+export type GemmExport = (
+  ap: number,
+  bp: number,
+  c: number,
+  mPanels: number,
+  nPanels: number,
+  kc: number,
+  aPanelStride: number,
+  bPanelStride: number,
+  ldc: number,
+  flags: number,
+  bias: number,
+) => void;
+
 /** Bits of gemm's `flags`: what the tile store does besides writing the sum. */
 export const GEMM_FLAGS = { accumulate: 1, bias: 2, relu: 4 } as const;
 

@@ -3,28 +3,9 @@
 // epilogue. The memory is scratch, reused by every call.
 import type { Activation, MatmulDesc } from '../backend.js';
 import { applyActivation } from '../cpu/matmul.js';
-import { GEMM_FLAGS, GEMM_TILE, gemmFunction, type TileShape } from './gemm-kernel.js';
+import { GEMM_FLAGS, GEMM_TILE } from './gemm-kernel.js';
 import { packPanels } from './pack.js';
-import { encodeModule } from './wasm-writer.js';
-
-type GemmExport = (
-  ap: number,
-  bp: number,
-  c: number,
-  mPanels: number,
-  nPanels: number,
-  kc: number,
-  aPanelStride: number,
-  bPanelStride: number,
-  ldc: number,
-  flags: number,
-  bias: number,
-) => void;
-
-/** The module's bytes: small (under 1 KiB), so even a browser's main thread may compile it synchronously. */
-export function gemmModuleBytes(tile: TileShape = GEMM_TILE): Uint8Array<ArrayBuffer> {
-  return encodeModule([gemmFunction(tile)]);
-}
+import type { WasmRuntime } from './wasm-runtime.js';
 
 // C is computed in blocks of MC×NC, each summed over K-blocks of KC (Goto & van de Geijn's loop
 // order: B's KC×NC block and A's MC×KC block are packed, then the kernel sweeps their panels).
@@ -33,36 +14,9 @@ export function gemmModuleBytes(tile: TileShape = GEMM_TILE): Uint8Array<ArrayBu
 const MC = 256;
 const KC = 512;
 const NC = 1024;
-const PAGE = 65536;
 
 export class WasmGemm {
-  private f32: Float32Array;
-  private readonly gemm: GemmExport;
-
-  constructor(
-    module: WebAssembly.Module,
-    private readonly memory = new WebAssembly.Memory({ initial: 1 }),
-    readonly tile: TileShape = GEMM_TILE,
-  ) {
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    this.gemm = instance.exports.gemm as GemmExport;
-    this.f32 = new Float32Array(memory.buffer);
-  }
-
-  /** The memory as floats, at least `floats` long (growing detaches the old view, so ask again after). */
-  private scratch(floats: number): Float32Array {
-    const bytes = floats * 4;
-    if (bytes > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / PAGE));
-    }
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
-    return this.f32;
-  }
-
-  /** Bytes of WebAssembly memory held as scratch (it only grows, up to ~3.5 MiB). */
-  get scratchBytes(): number {
-    return this.memory.buffer.byteLength;
-  }
+  constructor(private readonly rt: WasmRuntime) {}
 
   /** out[b] = act(op(A[b]) · op(B[b]) + bias) for float32 arrays, as Backend.matmul describes. */
   matmul(
@@ -74,7 +28,7 @@ export class WasmGemm {
     act: Activation,
   ): void {
     const { m, n, k } = d;
-    const { mr, nr } = this.tile;
+    const { mr, nr } = GEMM_TILE;
     // where op(A)'s row i, step p and op(B)'s column j, step p live: base + line·lineStride + p·stepStride
     const aLine = d.transA ? 1 : k,
       aStep = d.transA ? m : 1;
@@ -88,7 +42,7 @@ export class WasmGemm {
       bpAt = mcMax * kcMax,
       cAt = bpAt + kcMax * ncMax,
       biasAt = cAt + mcMax * ncMax;
-    const mem = this.scratch(biasAt + ncMax);
+    const mem = this.rt.floats(biasAt + ncMax);
     // the kernel adds the bias and applies relu as it stores the last K-block; other activations here
     const lastFlags = (bias ? GEMM_FLAGS.bias : 0) | (act === 'relu' ? GEMM_FLAGS.relu : 0);
     const finish: Activation = act === 'relu' ? 'none' : act;
@@ -114,7 +68,7 @@ export class WasmGemm {
             packedB = bAt;
             packedSize = nc * KC + kc;
             const flags = (p0 > 0 ? GEMM_FLAGS.accumulate : 0) | (p0 + kc === k ? lastFlags : 0);
-            this.gemm(
+            this.rt.gemm(
               4 * apAt,
               4 * bpAt,
               4 * cAt,

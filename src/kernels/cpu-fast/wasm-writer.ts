@@ -52,6 +52,7 @@ export const I32 = {
   and: op(0x71),
   ne: op(0x47),
   ltU: op(0x49),
+  geU: op(0x4f),
   eqz: op(0x45),
   load: mem([0x28], 2),
   store: mem([0x36], 2),
@@ -67,6 +68,20 @@ export const V128 = {
   /** One f32 from memory in all four lanes. */
   load32Splat: mem([0xfd, ...uleb(0x09)], 2),
   store: mem([0xfd, ...uleb(0x0b)], 4),
+  /** Two f32 (8 bytes) into the low half, zeros above. */
+  load64Zero: mem([0xfd, ...uleb(0x5d)], 3),
+  /** One f64 from memory in both lanes. */
+  load64Splat: mem([0xfd, ...uleb(0x0a)], 3),
+  /** Stores 8 bytes: 64-bit lane `lane` of the vector. */
+  store64Lane: (offset: number, lane: number, addr: Code, value: Code): Code => [
+    ...addr,
+    ...value,
+    0xfd,
+    ...uleb(0x5b),
+    3,
+    ...uleb(offset),
+    lane,
+  ],
   zero: (): Code => [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
 };
 
@@ -81,6 +96,18 @@ export const F32x4 = {
   div: simd(0xe7),
   min: simd(0xe8),
   max: simd(0xe9),
+  /** Both f64 lanes rounded to f32 (to nearest, ties to even) in the two low lanes; zeros above. */
+  demoteF64x2Zero: simd(0x5e),
+};
+
+export const F64x2 = {
+  /** The two low f32 lanes, exactly, as f64. */
+  promoteLowF32x4: simd(0x5f),
+  sqrt: simd(0xef),
+  add: simd(0xf0),
+  sub: simd(0xf1),
+  mul: simd(0xf2),
+  div: simd(0xf3),
 };
 
 /** Structured control flow; a branch depth counts enclosing blocks/loops outward from 0. */
