@@ -1,12 +1,13 @@
 // The default CPU backend: the reference backend (cpu/) with its hot float32 kernels replaced —
 // matmul and Adam on WebAssembly SIMD kernels of our own (wasm-gemm.ts, wasm-adam.ts),
-// elementwise maps and contiguous reductions as tighter JavaScript loops. Everything else, every float64 computation
+// elementwise maps and contiguous reductions as tighter JavaScript loops; freed buffers are reused. Everything else, every float64 computation
 // (gradcheck's finite differences) and any primitive without a fast version runs the reference's
 // plain loops. Buffers are the reference's typed arrays, so both backends read the same memory.
 // Every fast kernel is property-tested against the reference (test/kernels/cpu-fast*.test.ts).
-import type { AdamDesc, Buf, MapInput, MatmulDesc, ReduceOp, Shape } from '../backend.js';
+import type { AdamDesc, Buf, DType, MapInput, MatmulDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { asCpu } from '../cpu/cpu-buffer.js';
+import { BufferPool } from './buffer-pool.js';
 import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { wasmAdam } from './wasm-adam.js';
 import { fastMap } from './map.js';
@@ -35,6 +36,22 @@ export class FastCpuBackend extends CpuBackend {
   /** Whether matmul and Adam run on WebAssembly SIMD (false: the reference loops). */
   get simd(): boolean {
     return this.wasm !== null;
+  }
+
+  /** Freed buffers kept for reuse (up to 64 MiB). */
+  readonly pool = new BufferPool();
+
+  override alloc(size: number, dtype: DType): Buf {
+    return this.pool.take(size, dtype) ?? super.alloc(size, dtype);
+  }
+  override free(buf: Buf): void {
+    this.pool.give(asCpu(buf));
+  }
+  override upload(data: TypedArray, dtype: DType): Buf {
+    const buf = this.pool.take(data.length, dtype);
+    if (!buf) return super.upload(data, dtype);
+    buf.data.set(data);
+    return buf;
   }
 
   override matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
