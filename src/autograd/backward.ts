@@ -14,8 +14,8 @@ function topologicalOrder(root: Node): Node[] {
   const order: Node[] = [];
   const seen = new Set<Node>();
   const stack: [Node, boolean][] = [[root, false]];
-  while (stack.length) {
-    const [node, expanded] = stack.pop()!;
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, expanded] = top;
     if (expanded) {
       order.push(node);
       continue;

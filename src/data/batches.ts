@@ -36,11 +36,10 @@ export function gatherBatch(split: Split, indices: Int32Array): Batch {
   const pixels = pixelsPerImage(split);
   const images = new Float32Array(indices.length * pixels);
   const labels = new Int32Array(indices.length);
-  for (let b = 0; b < indices.length; b++) {
-    const i = indices[b]!;
+  indices.forEach((i, b) => {
     images.set(split.images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
-    labels[b] = split.labels[i]!;
-  }
+    labels.set(split.labels.subarray(i, i + 1), b);
+  });
   return { images, labels, indices, size: indices.length };
 }
 

@@ -7,12 +7,14 @@ export function binarizeStatic(
   threshold = 0.5,
   out = new Float32Array(images.length),
 ): Float32Array {
-  for (let i = 0; i < images.length; i++) out[i] = images[i]! > threshold ? 1 : 0;
+  let i = 0;
+  for (const v of images) out[i++] = v > threshold ? 1 : 0;
   return out;
 }
 
 /** A fresh draw per pixel: 1 with probability equal to its intensity (x ~ Bernoulli(p)). */
 export function binarizeDynamic(images: Float32Array, rng: Rng, out = new Float32Array(images.length)): Float32Array {
-  for (let i = 0; i < images.length; i++) out[i] = rng.nextFloat() < images[i]! ? 1 : 0;
+  let i = 0;
+  for (const v of images) out[i++] = rng.nextFloat() < v ? 1 : 0;
   return out;
 }

@@ -14,6 +14,6 @@ export function encodeIdx(dims: readonly number[], data: IdxData, options: { gzi
   bytes[2] = type.code;
   bytes[3] = dims.length;
   dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  for (let i = 0, o = dataStart; i < count; i++, o += type.bytes) type.write(view, o, data[i]!);
+  data.forEach((x, i) => type.write(view, dataStart + i * type.bytes, x));
   return options.gzip ? new Uint8Array(gzipSync(bytes)) : bytes;
 }

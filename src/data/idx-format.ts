@@ -16,7 +16,8 @@ export interface IdxType {
   write(view: DataView, offset: number, value: number): void;
 }
 
-export const IDX_TYPES: readonly IdxType[] = [
+/** The six IDX element types, in the order of their codes (08, 09, 0b, 0c, 0d, 0e). */
+export const IDX_TYPES: readonly [IdxType, IdxType, IdxType, IdxType, IdxType, IdxType] = [
   {
     name: 'ubyte',
     code: 0x08,
@@ -73,10 +74,11 @@ export function idxTypeByCode(code: number): IdxType | undefined {
 
 /** The IDX type whose typed array matches the data's class. */
 export function idxTypeOf(data: IdxData): IdxType {
-  if (data instanceof Uint8Array) return IDX_TYPES[0]!;
-  if (data instanceof Int8Array) return IDX_TYPES[1]!;
-  if (data instanceof Int16Array) return IDX_TYPES[2]!;
-  if (data instanceof Int32Array) return IDX_TYPES[3]!;
-  if (data instanceof Float32Array) return IDX_TYPES[4]!;
-  return IDX_TYPES[5]!;
+  const [ubyte, byte, short, int, float, double] = IDX_TYPES;
+  if (data instanceof Uint8Array) return ubyte;
+  if (data instanceof Int8Array) return byte;
+  if (data instanceof Int16Array) return short;
+  if (data instanceof Int32Array) return int;
+  if (data instanceof Float32Array) return float;
+  return double;
 }

@@ -46,14 +46,13 @@ export function renderImageGrid(images: Float32Array, options: ImageGridOptions)
   for (let n = 0; n < count; n++) {
     const x0 = padding + (n % gridCols) * cellW;
     const y0 = padding + Math.floor(n / gridCols) * cellH;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const raw = images[n * pixels + r * cols + c]!;
-        const v = raw > 1 ? 1 : raw > 0 ? raw : 0; // clamped; NaN becomes 0
-        const mix = (k: 0 | 1 | 2) => Math.round(background[k] + v * (foreground[k] - background[k]));
-        fillRect(raster, x0 + c * scale, y0 + r * scale, scale, scale, [mix(0), mix(1), mix(2)]);
-      }
-    }
+    // pixel p of image n: row r = p / cols, column c = p % cols
+    images.subarray(n * pixels, (n + 1) * pixels).forEach((raw, p) => {
+      const [r, c] = [Math.floor(p / cols), p % cols];
+      const v = raw > 1 ? 1 : raw > 0 ? raw : 0; // clamped; NaN becomes 0
+      const mix = (k: 0 | 1 | 2) => Math.round(background[k] + v * (foreground[k] - background[k]));
+      fillRect(raster, x0 + c * scale, y0 + r * scale, scale, scale, [mix(0), mix(1), mix(2)]);
+    });
   }
   return raster;
 }

@@ -61,9 +61,7 @@ export async function loadMnistSplit(imagesPath: string, labelsPath: string): Pr
   if (labels.dims[0] !== count) {
     throw new Error(`${labelsPath}: ${labels.dims[0]} labels but ${imagesPath} has ${count} images`);
   }
-  const pixels = images.data;
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) scaled[i] = pixels[i]! / 255;
+  const scaled = Float32Array.from(images.data, (p) => p / 255);
   return { images: scaled, labels: Int32Array.from(labels.data), count, rows, cols };
 }
 

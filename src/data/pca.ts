@@ -9,31 +9,39 @@ export interface Pca2Options {
   tolerance?: number;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+// The vectors below all have length d; a mismatch would read undefined and give NaN, not a
+// plausible wrong answer.
+
+/** a · b */
+function dot(a: ArrayLike<number> & Iterable<number>, b: ArrayLike<number>): number {
+  let s = 0,
+    k = 0;
+  for (const x of a) s += x * (b[k++] ?? NaN);
   return s;
+}
+
+/** y ← y + alpha x, in place. */
+function axpy(alpha: number, x: ArrayLike<number>, y: Float64Array): void {
+  y.forEach((v, k) => (y[k] = v + alpha * (x[k] ?? NaN)));
 }
 
 /** Scales v to unit length in place; leaves a zero vector zero. */
 function normalize(v: Float64Array): void {
   const norm = Math.sqrt(dot(v, v));
-  if (norm > 0) for (let k = 0; k < v.length; k++) v[k]! /= norm;
+  if (norm > 0) v.forEach((x, k) => (v[k] = x / norm));
 }
 
 /** w2 ← w2 − (w2·w1) w1, then both to unit length. */
 function orthonormalize(w1: Float64Array, w2: Float64Array): void {
   normalize(w1);
-  const along = dot(w2, w1);
-  for (let k = 0; k < w2.length; k++) w2[k]! -= along * w1[k]!;
+  axpy(-dot(w2, w1), w1, w2);
   normalize(w2);
 }
 
 /** Flips v so its largest-magnitude entry is positive: the same axes on every run. */
 function fixSign(v: Float64Array): void {
-  let big = 0;
-  for (let k = 0; k < v.length; k++) if (Math.abs(v[k]!) > Math.abs(big)) big = v[k]!;
-  if (big < 0) for (let k = 0; k < v.length; k++) v[k] = -v[k]!;
+  const big = v.reduce((big, x) => (Math.abs(x) > Math.abs(big) ? x : big), 0);
+  if (big < 0) v.forEach((x, k) => (v[k] = -x));
 }
 
 /** The plane of the top two principal components: its origin (the data's mean) and unit axes. */
@@ -56,9 +64,10 @@ export function pca2(data: Float32Array, n: number, d: number, options: Pca2Opti
 export function pcaPlane(data: Float32Array, n: number, d: number, options: Pca2Options = {}): PcaPlane {
   const { maxIterations = 500, tolerance = 1e-10 } = options;
   if (data.length !== n * d) throw new Error(`pca2: ${n}×${d} needs ${n * d} values, got ${data.length}`);
+  const row = (i: number) => data.subarray(i * d, (i + 1) * d);
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k]! += data[i * d + k]!;
-  for (let k = 0; k < d; k++) mean[k]! /= Math.max(n, 1);
+  for (let i = 0; i < n; i++) axpy(1, row(i), mean);
+  mean.forEach((m, k) => (mean[k] = m / Math.max(n, 1)));
 
   // A fixed pseudo-random start: unlikely to be orthogonal to the answer.
   const rng = createRng(0x9ca2);
@@ -66,17 +75,14 @@ export function pcaPlane(data: Float32Array, n: number, d: number, options: Pca2
   let v2 = Float64Array.from({ length: d }, () => rng.nextFloat() - 0.5);
   orthonormalize(v1, v2);
   const centred = new Float64Array(d);
+  const centre = (x: Float32Array) => x.forEach((v, k) => (centred[k] = v - (mean[k] ?? NaN)));
   for (let iter = 0; iter < maxIterations; iter++) {
     const w1 = new Float64Array(d);
     const w2 = new Float64Array(d);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < d; k++) centred[k] = data[i * d + k]! - mean[k]!;
-      const a = dot(centred, v1);
-      const b = dot(centred, v2);
-      for (let k = 0; k < d; k++) {
-        w1[k]! += a * centred[k]!;
-        w2[k]! += b * centred[k]!;
-      }
+      centre(row(i));
+      axpy(dot(centred, v1), centred, w1);
+      axpy(dot(centred, v2), centred, w2);
     }
     orthonormalize(w1, w2);
     const moved = Math.max(1 - Math.abs(dot(v1, w1)), 1 - Math.abs(dot(v2, w2)));
@@ -89,7 +95,7 @@ export function pcaPlane(data: Float32Array, n: number, d: number, options: Pca2
 
   const coords = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) centred[k] = data[i * d + k]! - mean[k]!;
+    centre(row(i));
     coords[2 * i] = dot(centred, v1);
     coords[2 * i + 1] = dot(centred, v2);
   }

@@ -43,9 +43,12 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
     maxX = -Infinity,
     minY = Infinity,
     maxY = -Infinity;
+  const point = (i: number): [number, number] => {
+    const [x = NaN, y = NaN] = points.subarray(2 * i, 2 * i + 2);
+    return [x, y];
+  };
   for (let i = 0; i < n; i++) {
-    const x = points[2 * i]!,
-      y = points[2 * i + 1]!;
+    const [x, y] = point(i);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     minX = Math.min(minX, x);
     maxX = Math.max(maxX, x);
@@ -65,11 +68,10 @@ export function renderScatter(points: Float32Array, labels: Int32Array, options:
     ticks: options.ticks ?? true,
     grid: false,
   });
-  for (let i = 0; i < n; i++) {
-    const x = points[2 * i]!,
-      y = points[2 * i + 1]!;
+  for (const [i, label] of labels.entries()) {
+    const [x, y] = point(i);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    drawDot(chart.raster, chart.px(x), chart.py(y), pointRadius, CLASS_COLORS[labels[i]!] ?? UNLABELLED);
+    drawDot(chart.raster, chart.px(x), chart.py(y), pointRadius, CLASS_COLORS[label] ?? UNLABELLED);
   }
   return chart.raster;
 }

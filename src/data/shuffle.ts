@@ -5,9 +5,9 @@ import { createRng, type Rng } from './rng.js';
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(array: T, rng: Rng): T {
   for (let i = array.length - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1);
-    const tmp = array[i]!;
-    array[i] = array[j]!;
-    array[j] = tmp;
+    const [a = NaN, b = NaN] = [array[i], array[j]];
+    array[i] = b;
+    array[j] = a;
   }
   return array;
 }

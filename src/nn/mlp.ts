@@ -17,9 +17,11 @@ export class MLP extends Module {
   ) {
     super();
     if (sizes.length < 2) throw new Error(`MLP: needs at least an input and an output size, got [${sizes.join(',')}]`);
-    this.layers = sizes.slice(1).map((out, i) => {
+    // layer i maps sizes[i] to sizes[i + 1]
+    this.layers = sizes.slice(0, -1).map((inp, i) => {
+      const out = sizes[i + 1] ?? NaN;
       const act = i === sizes.length - 2 ? outputActivation : activation;
-      return this.registerModule(String(i), new Linear(sizes[i]!, out, act, opts));
+      return this.registerModule(String(i), new Linear(inp, out, act, opts));
     });
   }
 

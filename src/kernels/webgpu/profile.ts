@@ -136,7 +136,10 @@ export class KernelProfiler {
       await politely(() => buffer.mapAsync(MAP_READ));
       const t = new BigInt64Array(buffer.getMappedRange());
       // a driver may report a pass's end before its start (clock domains): clamp at zero
-      labels.forEach((label, i) => this.add(label, Math.max(0, Number(t[2 * i + 1]! - t[2 * i]!) / 1e6)));
+      labels.forEach((label, i) => {
+        const [begin = 0n, end = 0n] = t.subarray(2 * i, 2 * i + 2);
+        this.add(label, Math.max(0, Number(end - begin) / 1e6));
+      });
       buffer.unmap();
       buffer.destroy();
     }

@@ -27,8 +27,8 @@ const nativeCode = (fn: unknown): boolean =>
   typeof fn === 'function' && Function.prototype.toString.call(fn).includes('[native code]');
 
 function politeImmediate(fn: (...args: unknown[]) => void, ...args: unknown[]): unknown {
-  if (performance.now() - since > SPIN_MS && nativeCode(fn)) return setTimeout(fn, 0, ...args);
-  return original!(fn, ...args);
+  if (!original || (performance.now() - since > SPIN_MS && nativeCode(fn))) return setTimeout(fn, 0, ...args);
+  return original(fn, ...args);
 }
 
 /** Runs `start` (which begins an asynchronous WebGPU operation) and awaits it politely. */
