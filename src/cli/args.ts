@@ -33,7 +33,8 @@ export function parseFlags(
     return values as Record<string, string | boolean | undefined>;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const msg = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const [firstLine = ''] = (e as Error).message.split('\n');
+    const msg = firstLine.replace(/\. To specify a positional argument.*$/, '');
     throw new UsageError(`vae ${command}: ${msg} (see 'vae ${command} --help')`);
   }
 }

@@ -14,6 +14,7 @@ import type { Split } from '../data/split.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { tensor } from '../tensor/creation.js';
 import { concat } from '../tensor/ops/views.js';
+import { at } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import type { VAE } from '../vae/vae.js';
@@ -33,7 +34,7 @@ function rowsOf(split: Split, images: Float32Array, indices: number[]): { x: Ten
   return {
     x: tensor(buf, [indices.length, d]),
     y: tensor(
-      Int32Array.from(indices, (i) => split.labels[i]!),
+      Int32Array.from(indices, (i) => at(split.labels, i, 'example')),
       [indices.length],
       { dtype: 'int32' },
     ),
@@ -107,14 +108,14 @@ export async function writePictures(
   written.push('interpolation.png');
 
   if (latentMeans) {
-    const n = Math.min(latentMeans.shape[0]!, 5000);
+    const n = Math.min(at(latentMeans.shape, 0, 'axis'), 5000);
     const latent = model.config.latent;
     const means = Float32Array.from(await latentMeans.data()).subarray(0, n * latent);
     const points =
       latent === 2
         ? means
         : latent === 1
-          ? Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? 0 : means[i / 2]!))
+          ? Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? 0 : at(means, i / 2)))
           : pca2(means, n, latent);
     const what = cond ? 'q(z|x,y)' : 'q(z|x)';
     await writeScatterPng(join(dir, 'latent.png'), points, test.labels.subarray(0, n), {

@@ -10,6 +10,7 @@ import { formatProfile, profileSteps, type WebGPUBackend } from '../kernels/webg
 import { Adam } from '../nn/optim.js';
 import { currentBackend } from '../tensor/backends.js';
 import { tensor } from '../tensor/creation.js';
+import { at } from '../tensor/shape.js';
 import { tidy } from '../tensor/tidy.js';
 import { manualSeed } from '../tensor/random.js';
 import {
@@ -351,7 +352,7 @@ async function profileTraining(
   const list = [...batches(split, { batchSize: config.batchSize, shuffle: false })].slice(0, 8);
   let i = 0;
   const step = async (): Promise<void> => {
-    const b = list[i++ % list.length]!;
+    const b = at(list, i++ % list.length, 'batch');
     const loss = tidy(() => {
       const x = tensor(b.images, [b.size, b.images.length / b.size]);
       const y = model.conditional ? tensor(b.labels, [b.size], { dtype: 'int32' }) : undefined;
@@ -368,7 +369,7 @@ async function profileTraining(
   const d0 = gpu.stats().dispatches;
   const { profile, steps, stepMs } = await profileSteps(gpu, step, PROFILE_STEPS);
   const sorted = [...stepMs].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1]!;
+  const [min = NaN, median = NaN, max = NaN] = [sorted[0], sorted[sorted.length >> 1], sorted.at(-1)];
   const clock =
     profile.clock === 'timestamp'
       ? 'GPU timestamp queries, one compute pass per kernel while profiling'
@@ -377,7 +378,7 @@ async function profileTraining(
     `profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ${PROFILE_WARMUP} warm-up steps; ${clock}`,
   );
   log(
-    `${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})\n`,
+    `${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})\n`,
   );
   log(formatProfile(profile, { steps, stepMs: median }));
   return 0;

@@ -1,6 +1,16 @@
 // Row-major strides and broadcasting arithmetic shared by every backend.
 import type { Shape } from './backend.js';
 
+/**
+ * xs[i] for an index that is valid by construction (an axis after normalizeAxis, a position
+ * inside the same shape); if it is not, an error that says which list and index, not undefined.
+ */
+export function at<T>(xs: ArrayLike<T>, i: number, what = 'index'): T {
+  const v = xs[i];
+  if (v === undefined) throw new Error(`internal: ${what} ${i} is out of range (length ${xs.length})`);
+  return v;
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

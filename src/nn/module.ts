@@ -2,7 +2,7 @@
 // its parameters and children by name, so `namedParameters()` gives dotted names
 // ("encoder.0.weight") that match what save/load and PyTorch use.
 import { empty, runCopy } from '../tensor/dispatch.js';
-import { contiguousStrides, fmt } from '../tensor/shape.js';
+import { at, contiguousStrides, fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Parameters by dotted name ("0.weight"), as `Module.stateDict()` gives and `loadStateDict` takes. */
@@ -40,8 +40,8 @@ export abstract class Module {
     collect(this);
     if (replacements.length !== slots.length)
       throw new Error(`withParameters: ${replacements.length} tensors for ${slots.length} parameters`);
-    slots.forEach(([map, n, p], i) => {
-      const r = replacements[i]!;
+    replacements.forEach((r, i) => {
+      const [map, n, p] = at(slots, i);
       if (r.shape.join() !== p.shape.join())
         throw new Error(`withParameters: '${n}' is ${p.describe()}, got ${r.describe()}`);
       map.set(n, r);
@@ -117,7 +117,10 @@ export abstract class Module {
         `${who}.loadStateDict: ${parts.join('; ')} (the module has ${[...names].join(', ') || 'no parameters'})`,
       );
     }
-    const pairs = own.filter(([n]) => Object.hasOwn(state, n)).map(([n, p]) => [n, p, state[n]!] as const);
+    const pairs = own.flatMap(([n, p]) => {
+      const t = Object.hasOwn(state, n) ? state[n] : undefined;
+      return t ? [[n, p, t] as const] : [];
+    });
     for (const [n, p, t] of pairs) {
       if (t.isDisposed) throw new Error(`${who}.loadStateDict: '${n}' was disposed`);
       if (fmt(t.shape) !== fmt(p.shape) || t.dtype !== p.dtype)

@@ -45,10 +45,9 @@ export function encodeSafetensors(
     header.__metadata__ = metadata;
   }
   let offset = 0;
-  const names = Object.keys(entries).sort();
-  for (const name of names) {
+  const sorted = Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, e] of sorted) {
     if (name === '' || name === '__metadata__') throw new Error(`safetensors: '${name}' cannot name a tensor`);
-    const e = entries[name]!;
     const size = e.shape.reduce((a, b) => a * b, 1);
     if (size !== e.data.length)
       throw new Error(`safetensors: '${name}' has ${e.data.length} values for shape [${e.shape.join(',')}]`);
@@ -63,8 +62,7 @@ export function encodeSafetensors(
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + padded);
   let at = 8 + padded;
-  for (const name of names) {
-    const d = entries[name]!.data;
+  for (const [, { data: d }] of sorted) {
     // typed arrays are little-endian on every platform Node and browsers run on
     out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
     at += d.byteLength;

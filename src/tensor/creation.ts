@@ -23,8 +23,9 @@ function inferShape(data: NestedArray): number[] {
   let level: NestedArray = data;
   while (Array.isArray(level)) {
     shape.push(level.length);
-    if (level.length === 0) break;
-    level = level[0]!;
+    const [inner] = level;
+    if (inner === undefined) break;
+    level = inner;
   }
   return shape;
 }

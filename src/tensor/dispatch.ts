@@ -60,7 +60,9 @@ function checkDType(backend: Backend, dtype: DType): void {
 
 /** The common backend of an op's inputs, or an error naming the op and the backends. */
 export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
-  const b = tensors[0]!.backend;
+  const [first] = tensors;
+  if (!first) throw new Error(`internal: ${op} got no tensors`);
+  const b = first.backend;
   for (const t of tensors) {
     if (t.backend !== b) {
       throw new Error(
@@ -73,7 +75,9 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
 
 /** The float dtype an op computes in: every float input must agree; int32 is refused. */
 export function floatDType(op: string, tensors: readonly Tensor[]): DType {
-  const dtype = tensors[0]!.dtype;
+  const [first] = tensors;
+  if (!first) throw new Error(`internal: ${op} got no tensors`);
+  const dtype = first.dtype;
   for (const t of tensors) {
     if (!isFloat(t.dtype))
       throw new Error(`${op}: ${t.describe()} is int32 where a float tensor is needed (use .toFloat())`);

@@ -7,7 +7,7 @@
 // the backend: at once on the CPU; on WebGPU by a kernel whose result is read at the next
 // readback, which then throws — the error still names the op, the value and its position.
 import type { IndexViolation } from '../kernels/backend.js';
-import { fmt } from './shape.js';
+import { at, fmt } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 export class IndexOutOfRangeError extends RangeError {
@@ -32,10 +32,9 @@ export const plural = (what: string): string => (what === 'index' ? 'indices' : 
 
 /** The multi-index of flat position `flat` in `shape`. */
 function unravel(flat: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    out[d] = flat % n;
+  const out: number[] = [];
+  for (const n of [...shape].reverse()) {
+    out.unshift(flat % n);
     flat = Math.floor(flat / n);
   }
   return out;
@@ -55,10 +54,8 @@ export function checkIndices(op: string, indices: Tensor, limit: number, what = 
     new IndexOutOfRangeError(op, v.value, unravel(v.position, shape), limit, what, shape);
   const host = indices.storage.hostInt32;
   if (host) {
-    for (let i = 0; i < host.length; i++) {
-      const v = host[i]!;
-      if (v < 0 || v >= limit) throw fail({ position: i, value: v });
-    }
+    const position = host.findIndex((v) => v < 0 || v >= limit);
+    if (position >= 0) throw fail({ position, value: at(host, position) });
     return;
   }
   if (indices.size > 0) indices.backend.checkIndices(indices.buf, limit, fail);

@@ -1,6 +1,6 @@
 // Shape arithmetic for tensors: NumPy broadcasting, axis normalisation, readable shape strings.
 import type { Shape } from '../kernels/backend.js';
-export { sizeOf, contiguousStrides } from '../kernels/layout.js';
+export { at, sizeOf, contiguousStrides } from '../kernels/layout.js';
 
 export const fmt = (shape: Shape): string => `[${shape.join(',')}]`;
 

@@ -10,7 +10,7 @@ import * as mm from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
 import * as views from './ops/views.js';
-import { fmt, sizeOf } from './shape.js';
+import { at, fmt, sizeOf } from './shape.js';
 import type { Storage } from './storage.js';
 import { callSite, type Disposal, unwatch, useAfterFreeMessage, watch } from './lifetime.js';
 import { keep, trackInScope } from './tidy.js';
@@ -99,14 +99,14 @@ export class Tensor {
   }
   async item(): Promise<number> {
     if (this.size !== 1) throw new Error(`item: tensor ${this.describe()} has ${this.size} elements, not 1`);
-    return (await this.data())[0]!;
+    return at(await this.data(), 0);
   }
   async toArray(): Promise<NestedArray> {
     const flat = Array.from(await this.data());
     const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.rank) return flat[offset]!;
+      if (axis === this.rank) return at(flat, offset);
       const inner = sizeOf(this.shape.slice(axis + 1));
-      return Array.from({ length: this.shape[axis]! }, (_, i) => build(axis + 1, offset + i * inner));
+      return Array.from({ length: at(this.shape, axis, 'axis') }, (_, i) => build(axis + 1, offset + i * inner));
     };
     return build(0, 0);
   }

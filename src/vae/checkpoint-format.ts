@@ -9,7 +9,7 @@ import type { Backend } from '../kernels/backend.js';
 import { decodeSafetensors, encodeSafetensors, type RawTensor } from '../nn/safetensors.js';
 import { currentBackend, withDefaults } from '../tensor/backends.js';
 import { tensor } from '../tensor/creation.js';
-import { fmt } from '../tensor/shape.js';
+import { at, fmt } from '../tensor/shape.js';
 import { CHECKPOINT_FORMAT, formatSavedRun, parseSavedRun, type SavedRun } from './saved-run.js';
 import type { TrainConfig } from './train.js';
 import { VAE } from './vae.js';
@@ -51,15 +51,12 @@ export async function encodeCheckpoint(
 /** The first non-finite value of a float tensor, or null. */
 function firstNonFinite(r: RawTensor): { index: number; value: number; count: number } | null {
   if (r.dtype === 'int32') return null;
-  let first = -1;
+  const bad = (x: number) => !Number.isFinite(x);
+  const first = r.data.findIndex(bad);
+  if (first < 0) return null;
   let count = 0;
-  for (let i = 0; i < r.data.length; i++) {
-    if (!Number.isFinite(r.data[i]!)) {
-      if (first < 0) first = i;
-      count++;
-    }
-  }
-  return first < 0 ? null : { index: first, value: r.data[first]!, count };
+  for (const x of r.data) if (bad(x)) count++;
+  return { index: first, value: at(r.data, first), count };
 }
 
 /**
@@ -91,7 +88,8 @@ export function decodeCheckpoint(
       throw new Error(
         `${weights} has tensors the config does not describe: ${extra.map((n) => `'${n}'`).join(', ')} (is config.json from another model?)`,
       );
-    for (const [n, p] of expected) {
+    // every weight is checked before any parameter is overwritten
+    const checked = expected.map(([n, p]) => {
       const r = raw.tensors[n];
       if (!r) throw new Error(`${weights} lacks '${n}' (config.json does not match the weights)`);
       if (r.shape.join() !== p.shape.join() || r.dtype !== p.dtype)
@@ -103,9 +101,9 @@ export function decodeCheckpoint(
         throw new Error(
           `${weights}: tensor '${n}' holds ${bad.count} non-finite value(s) (first: ${bad.value} at index ${bad.index}); the weights are corrupt or come from a diverged run`,
         );
-    }
-    for (const [n, p] of expected) {
-      const r = raw.tensors[n]!;
+      return [r, p] as const;
+    });
+    for (const [r, p] of checked) {
       const t = tensor(r.data, r.shape, { dtype: r.dtype, backend });
       p.assign(t);
       t.dispose();

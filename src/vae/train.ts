@@ -202,7 +202,8 @@ export async function train(
         0,
       ).data();
       pending.forEach((p, i) => {
-        const terms = { loss: values[3 * i]!, recon: values[3 * i + 1]!, kl: values[3 * i + 2]! };
+        const [loss = NaN, recon = NaN, kl = NaN] = values.subarray(3 * i, 3 * i + 3);
+        const terms = { loss, recon, kl };
         if (!Number.isFinite(terms.loss)) {
           pending.forEach((q) => q.terms.dispose());
           throw new TrainingDivergedError(epoch, p.step, terms);

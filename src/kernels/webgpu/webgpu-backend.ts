@@ -293,9 +293,9 @@ export class WebGPUBackend implements Backend {
     this.indexChecks = [];
     let error: Error | null = null;
     for (const c of checks) {
-      const [position, bits] = new Uint32Array(await this.runtime.read(c.flag.gpuBuffer, 8));
+      const [position = NO_VIOLATION, bits = 0] = new Uint32Array(await this.runtime.read(c.flag.gpuBuffer, 8));
       this.free(c.flag);
-      if (!error && position !== NO_VIOLATION) error = c.fail({ position: position!, value: bits! | 0 });
+      if (!error && position !== NO_VIOLATION) error = c.fail({ position, value: bits | 0 });
     }
     if (error) throw error;
   }

@@ -2,7 +2,7 @@
 // over the reduced axes (a broadcasting identity map: no copy kernel of its own).
 import { record } from '../../autograd/record.js';
 import { floatDType, runMap, runReduce, withShape } from '../dispatch.js';
-import { normalizeAxes } from '../shape.js';
+import { at, normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 type Axes = number | readonly number[] | undefined;
@@ -31,7 +31,7 @@ export function sum(x: Tensor, axes?: Axes, keepdims = false): Tensor {
 // y = sum / count;  dx = dy / count broadcast back
 export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   const ax = normalizeAxes('mean', axes, x.rank);
-  const count = ax.reduce((n, a) => n * x.shape[a]!, 1);
+  const count = ax.reduce((n, a) => n * at(x.shape, a, 'axis'), 1);
   if (count === 0) throw new Error(`mean: no elements to average in ${x.describe()}`);
   const s = sum(x, ax, keepdims);
   const m = s.mul(1 / count);

@@ -7,7 +7,7 @@ import { defaultFloatDType } from '../backends.js';
 import { tensor, zeros } from '../creation.js';
 import { empty, HOST_INT32_MAX, runCopy, runMap, sameBackend } from '../dispatch.js';
 import { checkIndices, plural } from '../indices.js';
-import { contiguousStrides, fmt, normalizeAxis, sizeOf } from '../shape.js';
+import { at, contiguousStrides, fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
 
@@ -39,9 +39,9 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
     throw new Error(`permute: [${perm.join(',')}] is not a permutation of the ${x.rank} axes of ${x.describe()}`);
   }
   const strides = contiguousStrides(x.shape);
-  const shape = axes.map((a) => x.shape[a]!);
+  const shape = axes.map((a) => at(x.shape, a, 'axis'));
   const y = empty(x.backend, shape, x.dtype);
-  runCopy(x, { offset: 0, strides: axes.map((a) => strides[a]!) }, y, dense(shape), shape);
+  runCopy(x, { offset: 0, strides: axes.map((a) => at(strides, a, 'axis')) }, y, dense(shape), shape);
   const inverse = axes.map((_, i) => axes.indexOf(i));
   return record('permute', [x], y, [], (dy) => [permute(dy, inverse)]);
 }
@@ -49,15 +49,16 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   if (x.rank < 2) throw new Error(`transpose: ${x.describe()} has fewer than 2 axes`);
   const [a, b] = [normalizeAxis('transpose', axis0, x.rank), normalizeAxis('transpose', axis1, x.rank)];
-  const perm = [...Array(x.rank).keys()];
-  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
-  return permute(x, perm);
+  return permute(
+    x,
+    x.shape.map((_, i) => (i === a ? b : i === b ? a : i)),
+  );
 }
 
 // y = x[start:end] along axis;  dx = dy placed at start in zeros
 export function slice(x: Tensor, axis: number, start: number, end?: number): Tensor {
   const ax = normalizeAxis('slice', axis, x.rank);
-  const len = x.shape[ax]!;
+  const len = at(x.shape, ax, 'axis');
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + len : i, 0), len);
   const [s, e] = [clamp(start), clamp(end ?? len)];
   if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)) || e < s) {
@@ -65,12 +66,13 @@ export function slice(x: Tensor, axis: number, start: number, end?: number): Ten
   }
   const shape = x.shape.map((d, i) => (i === ax ? e - s : d));
   const strides = contiguousStrides(x.shape);
+  const offset = s * at(strides, ax, 'axis');
   const y = empty(x.backend, shape, x.dtype);
-  runCopy(x, { offset: s * strides[ax]!, strides }, y, dense(shape), shape);
+  runCopy(x, { offset, strides }, y, dense(shape), shape);
   const xShape = x.shape;
   return record('slice', [x], y, [], (dy) => {
     const dx = zeros(xShape, { dtype: dy.dtype, backend: dy.backend });
-    runCopy(dy, dense(dy.shape), dx, { offset: s * strides[ax]!, strides }, dy.shape);
+    runCopy(dy, dense(dy.shape), dx, { offset, strides }, dy.shape);
     return [dx];
   });
 }
@@ -84,8 +86,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 // y = [t0 t1 ...] along axis;  dt_i = the matching slice of dy
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new Error('concat: needs at least one tensor');
-  const first = tensors[0]!;
+  const [first] = tensors;
+  if (!first) throw new Error('concat: needs at least one tensor');
   const ax = normalizeAxis('concat', axis, first.rank);
   sameBackend('concat', tensors);
   for (const t of tensors) {
@@ -93,25 +95,28 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       t.rank === first.rank && t.dtype === first.dtype && t.shape.every((d, i) => i === ax || d === first.shape[i]);
     if (!ok) throw new Error(`concat: ${tensors.map((x) => x.describe()).join(', ')} differ outside axis ${axis}`);
   }
-  const shape = first.shape.map((d, i) => (i === ax ? tensors.reduce((n, t) => n + t.shape[ax]!, 0) : d));
+  // each piece's extent [start, start + len) along the axis
+  let end = 0;
+  const pieces = tensors.map((t) => {
+    const len = at(t.shape, ax, 'axis');
+    end += len;
+    return { t, start: end - len, len };
+  });
+  const shape = first.shape.map((d, i) => (i === ax ? end : d));
   const y = empty(first.backend, shape, first.dtype);
   const outStrides = contiguousStrides(shape);
-  const starts: number[] = [];
-  let at = 0;
-  for (const t of tensors) {
-    starts.push(at);
-    runCopy(t, dense(t.shape), y, { offset: at * outStrides[ax]!, strides: outStrides }, t.shape);
-    at += t.shape[ax]!;
-  }
+  const step = at(outStrides, ax, 'axis');
+  for (const { t, start } of pieces)
+    runCopy(t, dense(t.shape), y, { offset: start * step, strides: outStrides }, t.shape);
   // int32 pieces whose values are on the host (labels): so is the result (no readback to check it)
-  const hosts = tensors.map((t) => t.storage.hostInt32);
-  if (ax === 0 && y.size <= HOST_INT32_MAX && hosts.every((h) => h)) {
+  const hosts = pieces.map(({ t, start }) => ({ host: t.storage.hostInt32, start }));
+  if (ax === 0 && y.size <= HOST_INT32_MAX && hosts.every(({ host }) => host)) {
     const all = new Int32Array(y.size);
-    hosts.forEach((h, i) => all.set(h!, starts[i]! * (outStrides[0] ?? 1)));
+    for (const { host, start } of hosts) if (host) all.set(host, start * step);
     y.storage.hostInt32 = all;
   }
   return record('concat', tensors, y, [], (dy, _, needs) =>
-    tensors.map((t, i) => (needs[i] ? slice(dy, ax, starts[i]!, starts[i]! + t.shape[ax]!) : null)),
+    pieces.map(({ start, len }, i) => (needs[i] ? slice(dy, ax, start, start + len) : null)),
   );
 }
 

@@ -2,7 +2,7 @@
 // (strided by `inner`) and keeps the first position of the extreme. A NaN beats every number and
 // ends the scan, as on the CPU; the NaN test is on the bit pattern (drivers may fold x != x).
 import type { ArgReduceOp, Shape } from '../../backend.js';
-import { sizeOf } from '../../layout.js';
+import { at, sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
 import { paramsDecl, paramsLets, u32 } from '../params.js';
@@ -50,7 +50,7 @@ export function encodeArgReduce(
 ): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= inShape.length)
     throw new Error(`${op}: axis ${axis} out of range for rank ${inShape.length}`);
-  const n = inShape[axis]!;
+  const n = at(inShape, axis, 'axis');
   if (n === 0) throw new Error(`${op}: the axis to reduce is empty ([${inShape}])`);
   const outCount = sizeOf(inShape) / n;
   if (out.size < outCount) throw new Error(`${op}: output holds ${out.size} elements, needs ${outCount}`);

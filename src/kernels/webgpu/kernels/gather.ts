@@ -14,10 +14,10 @@
 // positions per row, embedding rows for a batch), and it would be the thing to revisit for a
 // large vocabulary (sort the indices, or segment sums).
 import type { GatherDesc } from '../../backend.js';
-import { contiguousStrides, sizeOf } from '../../layout.js';
+import { at, contiguousStrides, sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
-import { paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
+import { paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
 import type { KernelSpec, Runtime } from '../runtime.js';
 import { offsetsFromIndex } from '../wgsl.js';
 
@@ -102,12 +102,17 @@ export function encodeGather(rt: Runtime, x: WebGPUBuf, index: WebGPUBuf, out: W
   if (n === 0) return;
   const rank = d.shape.length;
   const xStrides = contiguousStrides(d.xShape);
-  const params: Record<string, number> = { n, limit: d.xShape[d.axis]!, axisStride: xStrides[d.axis]! };
-  for (let k = 0; k < rank; k++) {
-    if (k > 0) params[`shape${k}`] = d.shape[k]!;
-    params[`xs${k}`] = k === d.axis ? 0 : xStrides[k]!;
-    params[`is${k}`] = d.indexStrides[k]!;
-  }
+  const params = {
+    n,
+    limit: at(d.xShape, d.axis, 'axis'),
+    axisStride: at(xStrides, d.axis, 'axis'),
+    ...perAxis('shape', d.shape, 1),
+    ...perAxis(
+      'xs',
+      xStrides.map((s, k) => (k === d.axis ? 0 : s)),
+    ),
+    ...perAxis('is', d.indexStrides),
+  };
   const kernel = rt.variant(`gather|${rank}`, () => gatherKernel(rank));
   rt.dispatch(
     kernel,
@@ -124,19 +129,17 @@ export function encodeScatterAdd(rt: Runtime, src: WebGPUBuf, index: WebGPUBuf, 
   if (n === 0) return;
   const rank = d.xShape.length;
   const srcStrides = contiguousStrides(d.shape);
-  const params: Record<string, number> = {
+  // (the kernel declares no shape or strides of the scattered axis; packing skips what it does not declare)
+  const params = {
     n,
-    len: d.shape[d.axis]!,
-    srcAxisStride: srcStrides[d.axis]!,
-    idxAxisStride: d.indexStrides[d.axis]!,
+    len: at(d.shape, d.axis, 'axis'),
+    srcAxisStride: at(srcStrides, d.axis, 'axis'),
+    idxAxisStride: at(d.indexStrides, d.axis, 'axis'),
+    ...perAxis('xshape', d.xShape, 1),
+    ...perAxis('shape', d.shape),
+    ...perAxis('ss', srcStrides),
+    ...perAxis('is', d.indexStrides),
   };
-  for (let k = 0; k < rank; k++) {
-    if (k > 0) params[`xshape${k}`] = d.xShape[k]!;
-    if (k === d.axis) continue;
-    params[`shape${k}`] = d.shape[k]!;
-    params[`ss${k}`] = srcStrides[k]!;
-    params[`is${k}`] = d.indexStrides[k]!;
-  }
   const kernel = rt.variant(`scatterAdd|${rank}|${d.axis}`, () => scatterAddKernel(rank, d.axis));
   rt.dispatch(
     kernel,
