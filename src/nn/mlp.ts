@@ -2,6 +2,7 @@
 import type { CreateOptions } from '../tensor/creation.js';
 import type { Activation } from '../tensor/ops/linear.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
@@ -25,13 +26,8 @@ export class MLP extends Module {
     });
   }
 
+  /** The layers in turn; the activations between them are freed on return. */
   forward(x: Tensor): Tensor {
-    let h = x;
-    for (const layer of this.layers) {
-      const next = layer.forward(h);
-      if (h !== x) h.dispose();
-      h = next;
-    }
-    return h;
+    return tidy(() => this.layers.reduce((h, layer) => layer.forward(h), x));
   }
 }

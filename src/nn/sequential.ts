@@ -1,6 +1,7 @@
 // Sequential: layers applied in order, registered as '0', '1', ... (so parameter names match
 // PyTorch's nn.Sequential: '0.weight', '2.bias').
 import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
 import type { Layer } from './layer.js';
 import { Module } from './module.js';
 
@@ -22,13 +23,8 @@ export class Sequential extends Module {
     this.layers = layers.map((layer, i) => this.registerModule(String(i), layer));
   }
 
+  /** The layers in turn; the activations between them are freed on return. */
   forward(x: Tensor): Tensor {
-    let h = x;
-    for (const layer of this.layers) {
-      const next = layer.forward(h);
-      if (h !== x && h !== next) h.dispose();
-      h = next;
-    }
-    return h;
+    return tidy(() => this.layers.reduce((h, layer) => layer.forward(h), x));
   }
 }

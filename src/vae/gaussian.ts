@@ -1,24 +1,31 @@
 // Diagonal Gaussians, parameterised by mean and log-variance (the encoder's two outputs).
-// Every function returns one value per example: sums over the last (latent) axis.
+// Every function returns one value per example: sums over the last (latent) axis. Each runs in
+// its own tidy scope: only the result outlives the call.
 import { randn } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
+/** log 2π, the normalising constant of every Gaussian density here and in likelihood.ts. */
+export const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
- * The reparameterization trick: z = mu + sigma * eps with eps ~ N(0, I) and sigma = exp(logvar / 2).
- * The randomness is in eps, outside the graph, so gradients flow to mu and logvar.
+ * The reparameterization trick (Kingma & Welling 2014, section 2.4): z = mu + sigma * eps with
+ * eps ~ N(0, I) and sigma = exp(logvar / 2). The randomness is in eps, outside the graph, so
+ * gradients flow to mu and logvar.
  */
 export function reparameterize(mu: Tensor, logvar: Tensor): Tensor {
-  const eps = randn([...mu.shape], { dtype: mu.dtype, backend: mu.backend });
-  const z = mu.add(logvar.mul(0.5).exp().mul(eps));
-  eps.dispose();
-  return z;
+  return tidy(() => {
+    const eps = randn([...mu.shape], { dtype: mu.dtype, backend: mu.backend });
+    return mu.add(logvar.mul(0.5).exp().mul(eps));
+  });
 }
 
-/** KL(N(mu, sigma²) || N(0, I)) = ½ Σ (mu² + sigma² - 1 - log sigma²), per example. */
+/**
+ * KL(N(mu, sigma²) || N(0, I)) = ½ Σ (mu² + sigma² - 1 - log sigma²), per example: the closed
+ * form of Kingma & Welling 2014, appendix B (there as -KL).
+ */
 export function klToStandardNormal(mu: Tensor, logvar: Tensor): Tensor {
-  return mu.square().add(logvar.exp()).sub(1).sub(logvar).sum(-1).mul(0.5);
+  return tidy(() => mu.square().add(logvar.exp()).sub(1).sub(logvar).sum(-1).mul(0.5));
 }
 
 /**
@@ -26,16 +33,18 @@ export function klToStandardNormal(mu: Tensor, logvar: Tensor): Tensor {
  * ½ Σ (log sigma_p² - log sigma_q² + (sigma_q² + (mu_q - mu_p)²) / sigma_p² - 1).
  */
 export function klBetweenGaussians(muQ: Tensor, logvarQ: Tensor, muP: Tensor, logvarP: Tensor): Tensor {
-  const ratio = logvarQ.exp().add(muQ.sub(muP).square()).div(logvarP.exp());
-  return logvarP.sub(logvarQ).add(ratio).sub(1).sum(-1).mul(0.5);
+  return tidy(() => {
+    const ratio = logvarQ.exp().add(muQ.sub(muP).square()).div(logvarP.exp());
+    return logvarP.sub(logvarQ).add(ratio).sub(1).sum(-1).mul(0.5);
+  });
 }
 
 /** log N(z; mu, diag(exp(logvar))), per example. */
 export function logNormalDensity(z: Tensor, mu: Tensor, logvar: Tensor): Tensor {
-  return z.sub(mu).square().div(logvar.exp()).add(logvar).add(LOG_2PI).sum(-1).mul(-0.5);
+  return tidy(() => z.sub(mu).square().div(logvar.exp()).add(logvar).add(LOG_2PI).sum(-1).mul(-0.5));
 }
 
 /** log N(z; 0, I), per example. */
 export function logStandardNormalDensity(z: Tensor): Tensor {
-  return z.square().add(LOG_2PI).sum(-1).mul(-0.5);
+  return tidy(() => z.square().add(LOG_2PI).sum(-1).mul(-0.5));
 }

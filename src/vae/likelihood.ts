@@ -3,28 +3,27 @@
 //   bernoulli: the decoder outputs logits l;  -log p(x|z) = Σ BCE(l, x)  (stable, from logits)
 //   gaussian:  the decoder outputs the mean m; -log p(x|z) = ½ Σ ((x - m)²/s² + log 2π s²),
 //              with log s² fixed or a learned per-pixel parameter.
+// negLogLikelihood runs in its own tidy scope: only the result outlives the call.
 import { binaryCrossEntropyWithLogits } from '../tensor/ops/loss.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tidy } from '../tensor/tidy.js';
+import { LOG_2PI } from './gaussian.js';
 
 export type Likelihood = 'bernoulli' | 'gaussian';
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
+/** -log P(x|z) per example (summed over the last axis), from the decoder's output `out`. */
 export function negLogLikelihood(kind: Likelihood, out: Tensor, x: Tensor, logVariance: Tensor | number): Tensor {
-  if (kind === 'bernoulli') {
-    const perPixel = binaryCrossEntropyWithLogits(out, x, { reduction: 'none' });
-    const nll = perPixel.sum(-1);
-    perPixel.dispose();
-    return nll;
-  }
-  const sq = x.sub(out).square();
-  if (typeof logVariance === 'number')
-    return sq
-      .mul(Math.exp(-logVariance))
-      .add(logVariance + LOG_2PI)
-      .sum(-1)
-      .mul(0.5);
-  return sq.div(logVariance.exp()).add(logVariance).add(LOG_2PI).sum(-1).mul(0.5);
+  return tidy(() => {
+    if (kind === 'bernoulli') return binaryCrossEntropyWithLogits(out, x, { reduction: 'none' }).sum(-1);
+    const sq = x.sub(out).square();
+    if (typeof logVariance === 'number')
+      return sq
+        .mul(Math.exp(-logVariance))
+        .add(logVariance + LOG_2PI)
+        .sum(-1)
+        .mul(0.5);
+    return sq.div(logVariance.exp()).add(logVariance).add(LOG_2PI).sum(-1).mul(0.5);
+  });
 }
 
 /** The decoder's mean image: sigmoid of the logits, or the Gaussian mean itself. */

@@ -1,5 +1,5 @@
-// The Variational Autoencoder (Kingma & Welling; the tutorial in ../shared/seeds) and, with a
-// label y, the Conditional VAE.
+// The Variational Autoencoder (Kingma & Welling 2014; Doersch 2016) and, with a label y, the
+// Conditional VAE (Sohn et al. 2015).
 //
 //   encoder Q(z|X[,y]):  MLP -> (mu, logvar)           a diagonal Gaussian
 //   sampling:            z = mu + exp(logvar/2) * eps   the reparameterization trick
@@ -9,9 +9,14 @@
 // The loss is the negative ELBO: the reconstruction term summed over pixels plus the KL term
 // summed over latent dims, per example, then averaged over the batch. (A per-pixel mean with
 // a summed KL would weight the KL 784 times too much.)
+//
+// Memory: each public method runs in its own tidy scope, so the tensors it computes along the
+// way are freed when it returns, inside or outside the caller's tidy; the caller owns what it
+// returns (and, with grad on, the graph behind it until backward() or dispose()).
 import type { Tensor } from '../tensor/tensor.js';
 import { randn, tensor, zeros, type CreateOptions } from '../tensor/creation.js';
 import { concat, namedOneHot } from '../tensor/ops/views.js';
+import { tidy } from '../tensor/tidy.js';
 import { Linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import { Module } from '../nn/module.js';
@@ -79,7 +84,7 @@ export class VAE extends Module {
     this.config = Object.freeze({ ...config, hidden: [...config.hidden] });
     const { inputDim, hidden, latent } = config;
     const cond = config.classes ?? 0;
-    const last = hidden.length ? hidden[hidden.length - 1]! : inputDim + cond;
+    const last = hidden.at(-1) ?? inputDim + cond;
     this.encoderBody = hidden.length
       ? this.registerModule('encoder', new MLP([inputDim + cond, ...hidden], 'relu', 'relu'))
       : null;
@@ -107,6 +112,13 @@ export class VAE extends Module {
     return (this.config.classes ?? 0) > 0;
   }
 
+  /** The number of classes of a CVAE; an error naming `what` for a plain VAE. */
+  private classes(what: string): number {
+    const { classes } = this.config;
+    if (!classes) throw new Error(`VAE.${what}: a label was given to an unconditional VAE`);
+    return classes;
+  }
+
   /** [input, onehot(y)] for a CVAE; the input itself for a VAE. */
   private withCondition(input: Tensor, y: Tensor | undefined, what: string): Tensor {
     if (!this.conditional) {
@@ -117,10 +129,7 @@ export class VAE extends Module {
     if (y.dtype !== 'int32' || y.rank !== 1 || y.shape[0] !== input.shape[0]) {
       throw new Error(`CVAE.${what}: y must be int32 of shape [${input.shape[0]}], got ${y.describe()}`);
     }
-    const hot = namedOneHot(`CVAE.${what}`, 'label', y, this.config.classes!);
-    const joined = concat([input, hot], 1);
-    hot.dispose();
-    return joined;
+    return concat([input, namedOneHot(`CVAE.${what}`, 'label', y, this.classes(what))], 1);
   }
 
   /** Q(z|x[,y]): the posterior's mean and log-variance. */
@@ -128,38 +137,32 @@ export class VAE extends Module {
     if (x.rank !== 2 || x.shape[1] !== this.config.inputDim) {
       throw new Error(`VAE.encode: expected x of shape [batch, ${this.config.inputDim}], got ${x.describe()}`);
     }
-    const input = this.withCondition(x, y, 'encode');
-    const h = this.encoderBody ? this.encoderBody.forward(input) : input;
-    const out = { mu: this.muHead.forward(h), logvar: this.logvarHead.forward(h) };
-    if (h !== input) h.dispose();
-    if (input !== x) input.dispose();
-    return out;
+    return tidy(() => {
+      const input = this.withCondition(x, y, 'encode');
+      const h = this.encoderBody ? this.encoderBody.forward(input) : input;
+      return { mu: this.muHead.forward(h), logvar: this.logvarHead.forward(h) };
+    });
   }
 
   /** The decoder's raw output for z: logits (Bernoulli) or the mean (Gaussian). */
   decodeRaw(z: Tensor, y?: Tensor): Tensor {
-    const input = this.withCondition(z, y, 'decode');
-    const out = this.decoder.forward(input);
-    if (input !== z) input.dispose();
-    return out;
+    return tidy(() => this.decoder.forward(this.withCondition(z, y, 'decode')));
   }
 
   /** The decoder's mean image for z, in [0, 1] for a Bernoulli decoder. */
   decode(z: Tensor, y?: Tensor): Tensor {
-    const raw = this.decodeRaw(z, y);
-    const img = meanImage(this.config.likelihood, raw);
-    raw.dispose();
-    return img;
+    return tidy(() => meanImage(this.config.likelihood, this.decodeRaw(z, y)));
   }
 
   /** P(z[|y]) as (mu, logvar); null for the standard normal prior. */
   prior(y?: Tensor): Posterior | null {
-    if (!this.priorMu || !this.priorLogvar) return null;
+    const { priorMu, priorLogvar } = this;
+    if (!priorMu || !priorLogvar) return null;
     if (!y) throw new Error('CVAE.prior: the label y is required');
-    const hot = namedOneHot('CVAE.prior', 'label', y, this.config.classes!);
-    const p = { mu: this.priorMu.forward(hot), logvar: this.priorLogvar.forward(hot) };
-    hot.dispose();
-    return p;
+    return tidy(() => {
+      const hot = namedOneHot('CVAE.prior', 'label', y, this.classes('prior'));
+      return { mu: priorMu.forward(hot), logvar: priorLogvar.forward(hot) };
+    });
   }
 
   /** -log P(x|z) per example, from the decoder's raw output. */
@@ -172,12 +175,10 @@ export class VAE extends Module {
 
   /** KL(Q(z|x) || P(z[|y])) per example, in closed form. */
   klTerm(q: Posterior, y?: Tensor): Tensor {
-    const p = this.prior(y);
-    if (!p) return klToStandardNormal(q.mu, q.logvar);
-    const kl = klBetweenGaussians(q.mu, q.logvar, p.mu, p.logvar);
-    p.mu.dispose();
-    p.logvar.dispose();
-    return kl;
+    return tidy(() => {
+      const p = this.prior(y);
+      return p ? klBetweenGaussians(q.mu, q.logvar, p.mu, p.logvar) : klToStandardNormal(q.mu, q.logvar);
+    });
   }
 
   /**
@@ -185,47 +186,40 @@ export class VAE extends Module {
    * posterior Q(z|x) they came from (the caller owns all of them).
    */
   elboTerms(x: Tensor, y?: Tensor): { recon: Tensor; kl: Tensor; posterior: Posterior } {
-    const q = this.encode(x, y);
-    const z = reparameterize(q.mu, q.logvar);
-    const raw = this.decodeRaw(z, y);
-    const recon = this.reconstructionNLL(raw, x);
-    const kl = this.klTerm(q, y);
-    z.dispose();
-    raw.dispose();
-    return { recon, kl, posterior: q };
+    return tidy(() => {
+      const q = this.encode(x, y);
+      const z = reparameterize(q.mu, q.logvar);
+      const recon = this.reconstructionNLL(this.decodeRaw(z, y), x);
+      const kl = this.klTerm(q, y);
+      return { recon, kl, posterior: q };
+    });
   }
 
   /** The negative ELBO and its terms, averaged over the batch; beta weights the KL term. */
   elbo(x: Tensor, opts: { y?: Tensor; beta?: number } = {}): ElboTerms {
     const beta = opts.beta ?? 1;
-    const { recon, kl, posterior } = this.elboTerms(x, opts.y);
-    const reconMean = recon.mean();
-    const klMean = kl.mean();
-    const loss = beta === 1 ? reconMean.add(klMean) : reconMean.add(klMean.mul(beta));
-    for (const t of [recon, kl, posterior.mu, posterior.logvar]) t.dispose();
-    return { loss, recon: reconMean, kl: klMean };
+    return tidy(() => {
+      const { recon, kl } = this.elboTerms(x, opts.y);
+      const [reconMean, klMean] = [recon.mean(), kl.mean()];
+      const loss = beta === 1 ? reconMean.add(klMean) : reconMean.add(klMean.mul(beta));
+      return { loss, recon: reconMean, kl: klMean };
+    });
   }
 
   /** n draws from the prior, decoded to mean images [n, inputDim]. For a CVAE, y gives each draw's class. */
   sample(n: number, y?: Tensor): Tensor {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`VAE.sample: n must be a positive integer, got ${n}`);
     if (this.conditional && (!y || y.shape[0] !== n)) throw new Error(`CVAE.sample: needs ${n} labels`);
-    const p = this.prior(y);
-    const z = p ? reparameterize(p.mu, p.logvar) : randn([n, this.config.latent], this.like());
-    const img = this.decode(z, y);
-    z.dispose();
-    p?.mu.dispose();
-    p?.logvar.dispose();
-    return img;
+    return tidy(() => {
+      const p = this.prior(y);
+      const z = p ? reparameterize(p.mu, p.logvar) : randn([n, this.config.latent], this.like());
+      return this.decode(z, y);
+    });
   }
 
   /** Decodes the posterior means of x: the model's reconstructions [batch, inputDim]. */
   reconstruct(x: Tensor, y?: Tensor): Tensor {
-    const q = this.encode(x, y);
-    const img = this.decode(q.mu, y);
-    q.mu.dispose();
-    q.logvar.dispose();
-    return img;
+    return tidy(() => this.decode(this.encode(x, y).mu, y));
   }
 
   /**
@@ -235,24 +229,22 @@ export class VAE extends Module {
   interpolate(a: Tensor, b: Tensor, steps: number, y?: Tensor): Tensor {
     if (!Number.isInteger(steps) || steps < 2)
       throw new Error(`VAE.interpolate: steps must be an integer >= 2, got ${steps}`);
-    const both = concat([a, b], 0);
-    const yy = y ? concat([y, y], 0) : undefined;
-    const { mu, logvar } = this.encode(both, yy);
-    const [ma, mb] = [mu.slice(0, 0, 1), mu.slice(0, 1, 2)];
-    const t = tensor(
-      Array.from({ length: steps }, (_, i) => [i / (steps - 1)]),
-      undefined,
-      this.like(),
-    );
-    const path = ma.add(mb.sub(ma).mul(t)); // (1 - t) a + t b
-    const labels = y
-      ? concat(
+    return tidy(() => {
+      const { mu } = this.encode(concat([a, b], 0), y && concat([y, y], 0));
+      const [ma, mb] = [mu.slice(0, 0, 1), mu.slice(0, 1, 2)];
+      const t = tensor(
+        Array.from({ length: steps }, (_, i) => [i / (steps - 1)]),
+        undefined,
+        this.like(),
+      );
+      const path = ma.add(mb.sub(ma).mul(t)); // (1 - t) a + t b
+      const labels =
+        y &&
+        concat(
           Array.from({ length: steps }, () => y),
           0,
-        )
-      : undefined;
-    const img = this.decode(path, labels);
-    for (const x of [both, yy, mu, logvar, ma, mb, t, path, labels]) x?.dispose();
-    return img;
+        );
+      return this.decode(path, labels);
+    });
   }
 }

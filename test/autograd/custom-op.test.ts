@@ -131,7 +131,7 @@ describe('record: a backward that returns the wrong thing is named', () => {
 
   it('a gradient of the wrong dtype', () => {
     const { error } = backwardError(
-      product((dy, a, b) => [dy.mul(b), tensor(new Float64Array(6), [2, 3], { dtype: 'float64' })]),
+      product((dy, _a, b) => [dy.mul(b), tensor(new Float64Array(6), [2, 3], { dtype: 'float64' })]),
     );
     expect(error.message).toMatch(
       /returned a gradient float64\[2,3\] on cpu for input 1 \(#\d+ float32\[2,3\] on cpu\)/,
@@ -141,7 +141,7 @@ describe('record: a backward that returns the wrong thing is named', () => {
   it('a gradient on another backend', () => {
     const other = new CpuBackend();
     const { error } = backwardError(
-      product((dy, a, b) => [dy.mul(b), tensor(new Float32Array(6), [2, 3], { backend: other })]),
+      product((dy, _a, b) => [dy.mul(b), tensor(new Float32Array(6), [2, 3], { backend: other })]),
     );
     expect(error.message).toMatch(/returned a gradient float32\[2,3\] on cpu for input 1 .*shape, dtype and backend/);
   });

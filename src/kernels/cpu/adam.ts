@@ -1,4 +1,4 @@
-// Adam (Kingma & Ba) with decoupled weight decay (AdamW when weightDecay > 0), in place:
+// Adam (Kingma & Ba 2015) with decoupled weight decay (AdamW when weightDecay > 0), in place:
 //   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  p -= lr (m/bias1) / (sqrt(v/bias2) + eps) + lr wd p
 import type { AdamDesc } from '../backend.js';
 import type { CpuBuf } from './cpu-buffer.js';
