@@ -10,7 +10,7 @@ import type { Adam } from '../nn/optim.js';
 import { tensor } from '../tensor/creation.js';
 import { concat } from '../tensor/ops/views.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { keep, tidy } from '../tensor/tidy.js';
+import { tidy } from '../tensor/tidy.js';
 import { activeUnits } from './evaluate.js';
 import type { VAE } from './vae.js';
 
@@ -130,25 +130,26 @@ export async function evaluateElbo(
 ): Promise<{ terms: Terms; means: Tensor }> {
   if (split.count === 0) throw new Error('evaluateElbo: the split holds no images');
   const view: Split = { ...split, images };
-  const sums: Tensor[] = [];
-  const means: Tensor[] = [];
-  noGrad(() => {
-    for (const b of batches(view, { batchSize, shuffle: false })) {
-      tidy(() => {
-        const { x, y } = batchTensors(model, b);
-        const { recon, kl, posterior } = model.elboTerms(x, y);
-        sums.push(keep(concat([recon.sum().reshape([1]), kl.sum().reshape([1])], 0)));
-        means.push(keep(posterior.mu));
-      });
-    }
-  });
-  const total = tidy(() => concat(sums, 0).reshape([-1, 2]).sum(0));
-  const [recon, kl] = Array.from(await total.data()).map((v) => v / split.count) as [number, number];
+  const { total, means } = noGrad(() =>
+    tidy(() => {
+      const sums: Tensor[] = [];
+      const means: Tensor[] = [];
+      for (const b of batches(view, { batchSize, shuffle: false })) {
+        // per batch: its summed terms and posterior means; the batch itself is freed at once
+        const [sum, mu] = tidy(() => {
+          const { x, y } = batchTensors(model, b);
+          const { recon, kl, posterior } = model.elboTerms(x, y);
+          return [concat([recon.sum().reshape([1]), kl.sum().reshape([1])], 0), posterior.mu];
+        });
+        sums.push(sum);
+        means.push(mu);
+      }
+      return { total: concat(sums, 0).reshape([-1, 2]).sum(0), means: concat(means, 0) };
+    }),
+  );
+  const [recon = NaN, kl = NaN] = Array.from(await total.data()).map((v) => v / split.count);
   total.dispose();
-  sums.forEach((s) => s.dispose());
-  const allMeans = concat(means, 0);
-  means.forEach((m) => m.dispose());
-  return { terms: { loss: recon + kl, recon, kl }, means: allMeans };
+  return { terms: { loss: recon + kl, recon, kl }, means };
 }
 
 export interface TrainRun {

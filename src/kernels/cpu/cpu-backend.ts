@@ -82,10 +82,10 @@ export class CpuBackend implements Backend {
     cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);
   }
   checkIndices(buf: Buf, limit: number, fail: (v: IndexViolation) => Error): void {
-    const data = asCpu(buf).data;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (!(v >= 0 && v < limit)) throw fail({ position: i, value: v });
+    let position = 0;
+    for (const value of asCpu(buf).data) {
+      if (!(value >= 0 && value < limit)) throw fail({ position, value });
+      position++;
     }
   }
   flush(): void {}
