@@ -19,8 +19,7 @@ export function parseFlags(
   // `--flag -1` -> `--flag=-1`, for flags that take a value
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
+    const [a = '', next] = argv.slice(i, i + 2);
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
     if (name && spec[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
       args.push(`${a}=${next}`);

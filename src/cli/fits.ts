@@ -35,10 +35,9 @@ export function checkModelFits(
   const cond = config.classes ?? 0;
   const enc = [config.inputDim + cond, ...config.hidden];
   const dec = [config.latent + cond, ...[...config.hidden].reverse(), config.inputDim];
-  const layers: [number, number][] = [];
-  for (let i = 1; i < enc.length; i++) layers.push([enc[i - 1]!, enc[i]!]);
-  layers.push([enc[enc.length - 1]!, config.latent]);
-  for (let i = 1; i < dec.length; i++) layers.push([dec[i - 1]!, dec[i]!]);
+  // consecutive widths: the layers' [in, out] (the encoder's last width feeds the latent heads)
+  const pairs = (widths: number[]) => widths.slice(1).map((out, i): [number, number] => [widths[i] ?? out, out]);
+  const layers = [...pairs([...enc, config.latent]), ...pairs(dec)];
   // the flag behind a layer: a hidden width if it has one, else the latent size, else the data
   const blame = (a: number, b: number) =>
     config.hidden.includes(a) || config.hidden.includes(b)

@@ -32,9 +32,9 @@ function alive(pid: number): boolean {
 
 function readLock(path: string): LockInfo | null {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
-    return Number.isSafeInteger(v.pid) && typeof v.host === 'string'
-      ? { pid: v.pid!, host: v.host, started: String(v.started) }
+    const { pid, host, started } = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+    return typeof pid === 'number' && Number.isSafeInteger(pid) && typeof host === 'string'
+      ? { pid, host, started: String(started) }
       : null;
   } catch {
     return null;

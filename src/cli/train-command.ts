@@ -264,7 +264,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
       model = new VAE(requested);
       optimizer = new Adam(model.parameters(), { lr });
     }
-    if (model.conditional) checkLabels(trainSplit, data.test, model.config.classes!, dataDir);
+    if (model.config.classes) checkLabels(trainSplit, data.test, model.config.classes, dataDir);
     const kind = model.conditional ? 'CVAE' : 'VAE';
     const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
     log(

@@ -7,7 +7,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { zeros } from '../tensor/creation.js';
 import { empty, runCopy } from '../tensor/dispatch.js';
-import { contiguousStrides, fmt } from '../tensor/shape.js';
+import { at, contiguousStrides, fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { keep, tidy } from '../tensor/tidy.js';
 
@@ -342,15 +342,15 @@ export class Adam extends Optimizer {
     };
     this.params.forEach((p, i) => {
       if (!p.grad) return;
-      p.backend.adam(p.buf, p.grad.buf, this.m[i]!.buf, this.v[i]!.buf, desc);
+      p.backend.adam(p.buf, p.grad.buf, at(this.m, i).buf, at(this.v, i).buf, desc);
     });
   }
 
   stateTensors(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     this.params.forEach((_, i) => {
-      out[`m.${i}`] = this.m[i]!;
-      out[`v.${i}`] = this.v[i]!;
+      out[`m.${i}`] = at(this.m, i);
+      out[`v.${i}`] = at(this.v, i);
     });
     return out;
   }
@@ -373,7 +373,7 @@ export class Adam extends Optimizer {
         const t = tensors[`${key}.${i}`];
         if (!t || t.size !== p.size)
           throw new Error(`Adam.loadState: missing or mis-sized '${key}.${i}' for parameter ${p.describe()}`);
-        if (into[i] !== t) into[i]!.dispose();
+        if (into[i] !== t) into[i]?.dispose();
         into[i] = t;
       }
     });

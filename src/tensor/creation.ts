@@ -3,7 +3,7 @@ import type { Backend, DType, Shape, TypedArray } from '../kernels/backend.js';
 import { currentBackend, defaultFloatDType } from './backends.js';
 import { empty, fromTypedArray, HOST_INT32_MAX } from './dispatch.js';
 import { nextRandomCall } from './random.js';
-import { checkShape, fmt, sizeOf } from './shape.js';
+import { at, checkShape, fmt, sizeOf } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -51,7 +51,7 @@ function typedFor(dtype: DType, values: ArrayLike<number>): TypedArray {
   if (dtype === 'int32') {
     if (values instanceof Int32Array) return Int32Array.from(values);
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
+      const v = at(values, i);
       if (!Number.isInteger(v)) throw new Error(`tensor: int32 data must be integers, got ${v} at index ${i}`);
       if (v < INT32_MIN || v > INT32_MAX)
         throw new Error(`tensor: ${v} at index ${i} does not fit int32 ([${INT32_MIN}, ${INT32_MAX}])`);

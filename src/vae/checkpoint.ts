@@ -193,8 +193,8 @@ export async function loadTrainingState(dir: string, optimizer: Adam, modelTag: 
   const moments: Record<string, Tensor> = {};
   optimizer.params.forEach((p, i) => {
     for (const key of [`m.${i}`, `v.${i}`]) {
-      const r = tensors[key]!;
-      moments[key] = tensor(r.data, [...p.shape], { dtype: r.dtype, backend: p.backend });
+      const r = tensors[key];
+      if (r) moments[key] = tensor(r.data, [...p.shape], { dtype: r.dtype, backend: p.backend }); // checked above
     }
   });
   optimizer.loadState(moments, state.scalars);

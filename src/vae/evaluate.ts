@@ -1,15 +1,16 @@
 // Evaluation beyond the ELBO.
 //
-// Importance-weighted log-likelihood (Burda et al.): with z_1..z_k ~ Q(z|x),
+// Importance-weighted log-likelihood (Burda et al. 2016): with z_1..z_k ~ Q(z|x),
 //   log p(x) ≈ logsumexp_k [log p(x|z_k) + log p(z_k) - log q(z_k|x)] - log k,
 // a lower bound that equals the ELBO in expectation at k = 1 and tightens as k grows.
 //
-// Active units (Burda et al.): latent dim d is active when Var_x(E_q[z_d | x]) > 0.01.
+// Active units (Burda et al. 2016): latent dim d is active when Var_x(E_q[z_d | x]) > 0.01.
 import { noGrad } from '../autograd/grad-mode.js';
 import { randn } from '../tensor/creation.js';
 import { concat } from '../tensor/ops/views.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { keep, tidy } from '../tensor/tidy.js';
+import { at } from '../tensor/shape.js';
+import { tidy } from '../tensor/tidy.js';
 import { logNormalDensity, logStandardNormalDensity } from './gaussian.js';
 import type { VAE } from './vae.js';
 
@@ -33,24 +34,27 @@ export function importanceWeightedLogLikelihood(
 ): Tensor {
   if (!Number.isInteger(k) || k <= 0)
     throw new Error(`importanceWeightedLogLikelihood: k must be a positive integer, got ${k}`);
-  const [batch, latent] = [x.shape[0]!, model.config.latent];
+  const [batch, latent] = [at(x.shape, 0, 'axis'), model.config.latent];
+  const y = opts.y;
   const chunk = Math.max(1, Math.min(k, opts.chunk ?? Math.floor(IWAE_CHUNK_ROWS / Math.max(1, batch))));
   return noGrad(() =>
     tidy(() => {
       const q = model.encode(x, opts.y);
       const prior = model.prior(opts.y);
-      let m: Tensor | null = null; // running max over the samples so far, [batch]
-      let s: Tensor | null = null; // running sum of exp(w - m), [batch]
+      // over the samples so far: m, the running max of the weights, and s = Σ exp(w - m); [batch] each
+      type Running = { m: Tensor; s: Tensor };
+      let acc: Running | null = null;
       for (let done = 0; done < k; done += chunk) {
         const kc = Math.min(chunk, k - done);
-        const next = tidy(() => {
+        const prev: Running | null = acc;
+        acc = tidy((): Running => {
           // z: [kc, batch, latent], each row a draw from its own posterior
           const eps = randn([kc, batch, latent], { backend: x.backend, dtype: x.dtype });
           const z = q.mu.add(q.logvar.mul(0.5).exp().mul(eps));
           const flatZ = z.reshape([kc * batch, latent]);
-          const labels = opts.y
+          const labels = y
             ? concat(
-                Array.from({ length: kc }, () => opts.y!),
+                Array.from({ length: kc }, () => y),
                 0,
               )
             : undefined;
@@ -59,21 +63,18 @@ export function importanceWeightedLogLikelihood(
           const logPz = prior ? logNormalDensity(z, prior.mu, prior.logvar) : logStandardNormalDensity(z);
           const logQz = logNormalDensity(z, q.mu, q.logvar);
           const w = logPxz.add(logPz).sub(logQz); // [kc, batch]
-          const m2 = m ? m.maximum(w.max(0)) : w.max(0);
-          const s2 = w.sub(m2).exp().sum(0);
-          return { m: m2, s: s && m ? s.mul(m.sub(m2).exp()).add(s2) : s2 };
+          const m = prev ? prev.m.maximum(w.max(0)) : w.max(0);
+          const s = w.sub(m).exp().sum(0);
+          return { m, s: prev ? prev.s.mul(prev.m.sub(m).exp()).add(s) : s };
         });
-        m?.dispose();
-        s?.dispose();
-        m = keep(next.m);
-        s = keep(next.s);
+        // the earlier chunks are folded into acc: free their sums now, so memory does not grow with k
+        prev?.m.dispose();
+        prev?.s.dispose();
         x.backend.flush();
         opts.onChunk?.(done + kc, k);
       }
-      const result = s!.log().add(m!).sub(Math.log(k));
-      s!.dispose();
-      m!.dispose();
-      return result;
+      if (!acc) throw new Error('internal: importanceWeightedLogLikelihood drew no samples');
+      return acc.s.log().add(acc.m).sub(Math.log(k));
     }),
   );
 }
