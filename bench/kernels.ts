@@ -52,7 +52,9 @@ async function main(): Promise<void> {
   console.log(`## Kernels: ours (each WGSL strategy, CPU, CPU reference) vs TensorFlow.js (webgpu, wasm, cpu)\n`);
   console.log(envLines(env));
   console.log(
-    `method: ${ROUNDS} round(s) × ${RUNS} samples per case and implementation, a fresh process per (implementation, round), order reversed every round; each sample ≈ 40 ms of back-to-back runs then one wait; results checked against a float64 reference first\n`,
+    `method: ${ROUNDS} round(s) × ${RUNS} samples per case and implementation, a fresh process per (implementation, ` +
+      `round), order reversed every round; each sample ≈ 40 ms of back-to-back runs then one wait; results ` +
+      `checked against a float64 reference first\n`,
   );
 
   // samples[impl][case][variant] = ms per run

@@ -1,7 +1,8 @@
 // Training-step benchmark: the VAE of PyTorch's example (784-400-20-400-784, ReLU, Bernoulli
 // decoder, analytic KL, batch 128 of MNIST, Adam 1e-3; forward + backward + update, the loss
-// read back every step) in ms/step for our engine (webgpu, the fast cpu backend, the cpu reference), PyTorch on the CPU (its default
-// thread count and 2 threads; when a python3 with torch is found: scripts/install-pytorch.sh) and
+// read back every step) in ms/step for our engine (webgpu, the fast cpu backend, the cpu reference),
+// PyTorch on the CPU (its default thread count and 2 threads; when a python3 with torch is found:
+// scripts/install-pytorch.sh) and
 // TensorFlow.js (webgpu on the same Dawn adapter, wasm, cpu), then one epoch of `vae train` in
 // seconds, and a profile of our WebGPU step (time per kernel, and what is left: JS, launches, sync).
 //
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
   const env = await benchEnv();
   if (!env.hasAdapter) {
     console.log(
-      'No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu rows, the profile and the epoch are skipped.\n',
+      'No WebGPU adapter (install one with scripts/install-webgpu-driver.sh): the webgpu rows, ' +
+        'the profile and the epoch are skipped.\n',
     );
     IMPLS = IMPLS.filter((i) => !i.endsWith('webgpu'));
   }
@@ -114,10 +116,13 @@ async function main(): Promise<void> {
   let torchLine = '';
   if (!torch && IMPLS.some((i) => i.startsWith('torch'))) {
     torchLine =
-      'PyTorch: NOT MEASURED — no python3 with torch found ($VAE_BENCH_PYTHON, /usr/bin/python3, python3); install it with scripts/install-pytorch.sh (as root)';
+      'PyTorch: NOT MEASURED — no python3 with torch found ($VAE_BENCH_PYTHON, /usr/bin/python3, python3); install ' +
+      'it with scripts/install-pytorch.sh (as root)';
     IMPLS = IMPLS.filter((i) => !i.startsWith('torch'));
   } else if (torch) {
-    torchLine = `PyTorch: ${torch.torch} on the CPU (${torch.python}); its default is ${torch.defaultThreads} thread${torch.defaultThreads === 1 ? '' : 's'} here`;
+    torchLine =
+      `PyTorch: ${torch.torch} on the CPU (${torch.python}); its default is ${torch.defaultThreads} ` +
+      `thread${torch.defaultThreads === 1 ? '' : 's'} here`;
   }
   const TF_IMPLS = IMPLS.filter((i) => i.startsWith('tfjs'));
   const TORCH_IMPLS = IMPLS.filter((i) => i.startsWith('torch'));
@@ -129,7 +134,8 @@ async function main(): Promise<void> {
   console.log(envLines(env));
   if (torchLine) console.log(torchLine);
   console.log(
-    `method: ${ROUNDS} round(s) × ${RUNS} timed steps per implementation after warm-up, a fresh process per (implementation, round), order reversed every round; checked against our CPU backend first\n`,
+    `method: ${ROUNDS} round(s) × ${RUNS} timed steps per implementation after warm-up, a fresh process per ` +
+      `(implementation, round), order reversed every round; checked against our CPU backend first\n`,
   );
 
   const samples: Record<string, number[]> = Object.fromEntries(IMPLS.map((i) => [i, []]));
@@ -150,7 +156,9 @@ async function main(): Promise<void> {
       if (result.profile) profiles.push(result.profile);
       if (result.dispatchesPerStep) dispatchesPerStep = result.dispatchesPerStep;
       console.log(
-        `  round ${r + 1}/${ROUNDS} ${IMPL_LABEL[impl]}: median ${fmt(result.summary.median)} ms/step (check: loss rel. err. ${result.check.lossRelErr!.toExponential(1)}, gradients ${result.check.gradRelErr!.toExponential(1)})`,
+        `  round ${r + 1}/${ROUNDS} ${IMPL_LABEL[impl]}: median ${fmt(result.summary.median)} ms/step (check: loss ` +
+          `rel. err. ${result.check.lossRelErr!.toExponential(1)}, gradients ` +
+          `${result.check.gradRelErr!.toExponential(1)})`,
       );
     }
   }
@@ -177,7 +185,8 @@ async function main(): Promise<void> {
     if (!best || !stats[mine]) return null;
     const ratio = stats[mine].median / stats[best]!.median;
     console.log(
-      `${label(mine)}: ${fmt(stats[mine].median)} ms/step = ${ratio.toFixed(2)}× ${what} (${label(best)}, ${fmt(stats[best]!.median)} ms/step): target ≤ ${target}× ${ratio <= target ? 'MET' : 'NOT MET'}`,
+      `${label(mine)}: ${fmt(stats[mine].median)} ms/step = ${ratio.toFixed(2)}× ${what} (${label(best)}, ` +
+        `${fmt(stats[best]!.median)} ms/step): target ≤ ${target}× ${ratio <= target ? 'MET' : 'NOT MET'}`,
     );
     return { ratio, best, target, met: ratio <= target };
   };
@@ -195,7 +204,8 @@ async function main(): Promise<void> {
       : null;
   if (stats['ours-cpu'] && stats['ours-cpu-reference']) {
     console.log(
-      `ours, cpu: ${fmt(stats['ours-cpu-reference'].median / stats['ours-cpu'].median)}× faster than the cpu reference kernels`,
+      `ours, cpu: ${fmt(stats['ours-cpu-reference'].median / stats['ours-cpu'].median)}× faster than the cpu ` +
+        `reference kernels`,
     );
   }
 
@@ -208,8 +218,13 @@ async function main(): Promise<void> {
     const between = summarize(profiles.flatMap((p) => p.stepMs));
     profileTable = formatProfile(merged, { steps, stepMs: between.median, top: 15 });
     console.log(`\n### Where our WebGPU step's time goes\n`);
+    const clock =
+      merged.clock === 'timestamp'
+        ? 'GPU timestamp queries, one compute pass per kernel'
+        : 'CPU clock, a sync per kernel';
     console.log(
-      `${steps} profiled steps (${merged.clock === 'timestamp' ? 'GPU timestamp queries, one compute pass per kernel' : 'CPU clock, a sync per kernel'}), each after an unprofiled step (median ${fmt(between.median)} ms); ${Math.round(dispatchesPerStep)} kernel launches per step\n`,
+      `${steps} profiled steps (${clock}), each after an unprofiled step (median ${fmt(between.median)} ms); ` +
+        `${Math.round(dispatchesPerStep)} kernel launches per step\n`,
     );
     console.log(profileTable);
     profileSummary = { profile: merged, steps, stepMs: between, table: profileTable, dispatchesPerStep };

@@ -109,7 +109,8 @@ export async function trainClassifier(opts: ClassifierOptions = {}): Promise<Cla
         const [loss, norm] = await Promise.all(logged.map((t) => t.item()));
         gradNorm = norm!;
         log(
-          `step ${step}/${steps}: loss ${loss!.toFixed(4)}, grad norm ${norm!.toFixed(3)}, lr ${opt.lr.toExponential(2)}`,
+          `step ${step}/${steps}: loss ${loss!.toFixed(4)}, grad norm ` +
+            `${norm!.toFixed(3)}, lr ${opt.lr.toExponential(2)}`,
         );
         for (const t of logged) t.dispose();
       }

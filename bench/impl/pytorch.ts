@@ -116,7 +116,9 @@ export async function torchStep(
       lastLoss: py.lastLoss,
       check,
       threads: py.threads,
-      description: `PyTorch ${py.torch} cpu, ${py.threads} thread${py.threads === 1 ? '' : 's'}${threads === 'default' ? ' (its default)' : ''}`,
+      description:
+        `PyTorch ${py.torch} cpu, ${py.threads} ` +
+        `thread${py.threads === 1 ? '' : 's'}${threads === 'default' ? ' (its default)' : ''}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

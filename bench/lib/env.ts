@@ -42,7 +42,9 @@ export async function benchEnv(): Promise<BenchEnv> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return {
     date: new Date().toISOString(),
-    machine: `${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
+    machine:
+      `${c.length} × ${c[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
     adapter,
     hasAdapter: adapter !== NO_ADAPTER,
     node: process.version,
@@ -62,6 +64,8 @@ export function envLines(e: BenchEnv): string {
   return [
     `machine: ${e.machine}; Node ${e.node}`,
     `adapter: ${e.adapter} (Dawn via npm webgpu ${v.webgpu})`,
-    `versions: vae-webgpu ${v['vae-webgpu']}, TensorFlow.js ${v['@tensorflow/tfjs-core']} (webgpu ${v['@tensorflow/tfjs-backend-webgpu']}, wasm ${v['@tensorflow/tfjs-backend-wasm']}, cpu ${v['@tensorflow/tfjs-backend-cpu']}); ${e.date}`,
+    `versions: vae-webgpu ${v['vae-webgpu']}, TensorFlow.js ${v['@tensorflow/tfjs-core']} (webgpu ` +
+      `${v['@tensorflow/tfjs-backend-webgpu']}, wasm ${v['@tensorflow/tfjs-backend-wasm']}, cpu ` +
+      `${v['@tensorflow/tfjs-backend-cpu']}); ${e.date}`,
   ].join('\n');
 }

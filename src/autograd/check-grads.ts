@@ -44,7 +44,8 @@ export function checkGrads(
     const input = describeInput(info, i);
     if (!isTensor(g) || g.isDisposed) {
       fail(
-        `returned ${describeValue(g)} as the gradient of ${input}; expected a tensor of shape ${fmt(info.shape)} or null`,
+        `returned ${describeValue(g)} as the gradient of ${input}; expected a ` +
+          `tensor of shape ${fmt(info.shape)} or null`,
       );
     } else if (!shapesEqual(g.shape, info.shape) || g.dtype !== info.dtype || g.backend !== info.backend) {
       fail(

@@ -61,7 +61,8 @@ export async function gradcheck(
     const bad = v.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0)
       throw new Error(
-        `gradcheck: input ${i} ${t.describe()} has a non-finite value ${v[bad]} at [${unravel(bad, t.shape).join(',')}]`,
+        `gradcheck: input ${i} ${t.describe()} has a non-finite value ` +
+          `${v[bad]} at [${unravel(bad, t.shape).join(',')}]`,
       );
     subjects.push({ v, shape: [...t.shape] });
   }
@@ -79,8 +80,10 @@ export async function gradcheck(
         const msg = (e as Error).message;
         if (/different backends|mixed dtypes/.test(msg)) {
           throw new Error(
-            `gradcheck: fn reads a tensor that is not one of its inputs (${msg}). gradcheck runs fn on float64 CPU copies ` +
-              'of its inputs: pass every tensor fn uses as an input (use the check option to skip checking some of them).',
+            `gradcheck: fn reads a tensor that is not one of its inputs (${msg}). ` +
+              `gradcheck runs fn on float64 CPU copies ` +
+              'of its inputs: pass every tensor fn uses as an input (use the ' +
+              'check option to skip checking some of them).',
           );
         }
         throw e;
@@ -129,7 +132,8 @@ export async function gradcheck(
         setRandomState(rng);
         throw new Error(
           `gradcheck: input ${i} (shape ${fmt(shape)}) element [${unravel(j, shape).join(',')}]: ` +
-            `analytic gradient ${a} but numeric ${numeric} (|error| ${err.toExponential(3)} > atol ${atol} + rtol ${rtol} * |numeric|)`,
+            `analytic gradient ${a} but numeric ${numeric} (|error| ${err.toExponential(3)} > ` +
+            `atol ${atol} + rtol ${rtol} * |numeric|)`,
         );
       }
     }

@@ -126,7 +126,9 @@ export async function checkOutFolder(path: string, flag: string): Promise<void> 
   await checkCreatable(path, flag);
 }
 
-/** A file the command will write (`vae sample --out`): its folder must exist and be writable; it must not be a folder. */
+/**
+ * A file the command will write (`vae sample --out`): its folder must exist and be writable; it must not be a folder.
+ */
 export async function checkOutFile(path: string, flag: string): Promise<void> {
   const st = await stat(path).catch(() => null);
   if (st?.isDirectory()) throw new UsageError(`${flag} ${path} is a folder; give a file name`);

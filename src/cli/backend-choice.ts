@@ -5,7 +5,8 @@ export async function selectBackend(choice: BackendChoice, log: (line: string) =
   const info = await useBackend(choice);
   if (choice === 'auto' && info.name === 'cpu') {
     log(
-      'backend: cpu (no WebGPU adapter found; run scripts/install-webgpu-driver.sh as root on a headless Linux machine)',
+      'backend: cpu (no WebGPU adapter found; run ' +
+        'scripts/install-webgpu-driver.sh as root on a headless Linux machine)',
     );
   } else log(`backend: ${info.name} — ${info.description}`);
   return info;

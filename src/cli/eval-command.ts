@@ -73,7 +73,8 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const data = await loadMnist(dataDir !== undefined ? { dir: dataDir } : {});
   if (data.test.rows * data.test.cols !== model.config.inputDim) {
     throw new Error(
-      `vae eval: the data has ${data.test.rows * data.test.cols} pixels per image but ${dir} was trained on ${model.config.inputDim}`,
+      `vae eval: the data has ${data.test.rows * data.test.cols} pixels per image but ` +
+        `${dir} was trained on ${model.config.inputDim}`,
     );
   }
   manualSeed(seed);
@@ -91,7 +92,8 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const elbo = await evaluateElbo(model, data.test, images);
   elbo.means.dispose();
   log(
-    `test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`,
+    `test -ELBO ${elbo.terms.loss.toFixed(2)} nats (recon ${elbo.terms.recon.toFixed(2)}, KL ` +
+      `${elbo.terms.kl.toFixed(2)}) on ${data.test.count} images`,
   );
 
   if (k === 0) return 0;
@@ -116,7 +118,8 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   bar.stop();
   const nll = -sum / test.count;
   log(
-    `test NLL (importance-weighted, k=${k}) ${nll.toFixed(2)} nats on ${test.count} images  (${((performance.now() - started) / 1000).toFixed(1)}s)`,
+    `test NLL (importance-weighted, k=${k}) ${nll.toFixed(2)} nats on ${test.count} images  ` +
+      `(${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
   return 0;
 }

@@ -49,14 +49,16 @@ export function checkModelFits(
     const bytes = a * b * BYTES;
     if (bytes > max)
       throw new UsageError(
-        `vae ${command}: ${blame(a, b)} needs a ${a}×${b} weight matrix of ${bytes.toLocaleString('en')} bytes, more than ${limitText(backend)}`,
+        `vae ${command}: ${blame(a, b)} needs a ${a}×${b} weight matrix of ` +
+          `${bytes.toLocaleString('en')} bytes, more than ${limitText(backend)}`,
       );
   }
   const widest = Math.max(...enc, ...dec);
   const bytes = rows.count * widest * BYTES;
   if (bytes <= max) return;
   const most = Math.floor(max / (widest * BYTES));
-  const what = `${rows.count}×${widest} activations of ${bytes.toLocaleString('en')} bytes, more than ${limitText(backend)}`;
+  const size = `${rows.count}×${widest} activations of ${bytes.toLocaleString('en')} bytes`;
+  const what = `${size}, more than ${limitText(backend)}`;
   if (rows.flag)
     throw new UsageError(`vae ${command}: ${rows.flag} ${rows.count} needs ${what}; at most ${rows.flag} ${most} here`);
   // a fixed count (an evaluation pass): the width is what can change

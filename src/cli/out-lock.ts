@@ -95,7 +95,8 @@ export function lockOutFolder(dir: string, flag = '--out'): { release: () => voi
       if (!info) continue; // being written right now: look again
       const where = info.host === hostname() ? `pid ${info.pid}` : `pid ${info.pid} on ${info.host}`;
       throw new OutFolderBusyError(
-        `${flag} ${dir} is in use by another vae train (${where}, since ${info.started}); wait for it to end or choose another ${flag}` +
+        `${flag} ${dir} is in use by another vae train (${where}, since ${info.started}); ` +
+          `wait for it to end or choose another ${flag}` +
           ` (if that run is gone, delete ${path})`,
       );
     }

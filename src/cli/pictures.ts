@@ -156,7 +156,8 @@ export async function writePictures(
         g.padding,
       ),
       'CVAE samples, one row per digit',
-      `row d: ${perClass} draws of z ~ ${model.config.prior === 'learned' ? 'p(z|y=d)' : 'N(0, I)'}, decoded with y = d`,
+      `row d: ${perClass} draws of z ~ ` +
+        `${model.config.prior === 'learned' ? 'p(z|y=d)' : 'N(0, I)'}, decoded with y = d`,
     );
     await writePng(join(dir, 'cvae-grid.png'), picture);
     written.push('cvae-grid.png');
@@ -169,8 +170,9 @@ function latent2(model: VAE): boolean {
 }
 
 /**
- * The decoded latent space of a 2-d VAE (Kingma & Welling 2014, Fig. 4): a steps × steps grid (odd, so z = 0 is the middle) of z
- * evenly spaced in probability, z = Φ⁻¹(u) for u from 0.05 to 0.95, each cell the decoder's mean.
+ * The decoded latent space of a 2-d VAE (Kingma & Welling 2014, Fig. 4): a steps × steps grid
+ * (odd, so z = 0 is the middle) of z evenly spaced in probability, z = Φ⁻¹(u) for u from 0.05
+ * to 0.95, each cell the decoder's mean.
  */
 export async function renderManifold(model: VAE, rows: number, cols: number, steps = 21) {
   const u = Array.from({ length: steps }, (_, i) => 0.05 + (0.9 * i) / (steps - 1));
@@ -246,7 +248,8 @@ export async function writeTrainingCurves(
   });
   const last = metrics[metrics.length - 1];
   const subtitle = last
-    ? `epoch ${last.epoch}: test −ELBO ${last.test.loss.toFixed(2)} = recon ${last.test.recon.toFixed(2)} + KL ${last.test.kl.toFixed(2)}; train terms are means over the epoch's batches (dashed: test set)`
+    ? `epoch ${last.epoch}: test −ELBO ${last.test.loss.toFixed(2)} = recon ${last.test.recon.toFixed(2)} + KL ` +
+      `${last.test.kl.toFixed(2)}; train terms are means over the epoch's batches (dashed: test set)`
     : '';
   await writePng(
     join(dir, 'curves.png'),

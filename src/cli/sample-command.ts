@@ -82,7 +82,8 @@ export async function sampleCommand(argv: string[], log: (line: string) => void)
       padding: 1,
     });
   log(
-    `wrote ${n} ${model.conditional ? (digit === undefined ? 'class-cycling ' : `digit-${digit} `) : ''}samples to ${out}`,
+    `wrote ${n} ${model.conditional ? (digit === undefined ? 'class-cycling ' : `digit-${digit} `) : ''}samples to ` +
+      `${out}`,
   );
   return 0;
 }

@@ -26,7 +26,8 @@ export function listenForStop(write: (line: string) => void = (l) => process.std
       signal = name;
       const again = name === 'SIGINT' ? 'Ctrl-C again' : `send ${name} again`;
       write(
-        `\n${name === 'SIGINT' ? 'interrupted' : `received ${name}`}: finishing the current step and writing a checkpoint (${again} to quit at once)\n`,
+        `\n${name === 'SIGINT' ? 'interrupted' : `received ${name}`}: finishing the current step and writing ` +
+          `a checkpoint (${again} to quit at once)\n`,
       );
     };
     process.on(name, handler);

@@ -24,7 +24,8 @@ import { lockOutFolder, OutFolderBusyError } from './out-lock.js';
 import { selectBackend } from './backend-choice.js';
 import { renderSweepSummary, renderRateDistortion, sweepTable, type SweepPoint } from './sweep-pictures.js';
 
-export const SWEEP_HELP = `vae sweep — one model per value of beta or of the latent size: the quality-vs-regularization trade-off
+export const SWEEP_HELP = `vae sweep — one model per value of beta or of the latent size:
+the quality-vs-regularization trade-off
 
   --beta 0.25,0.5,1,2,4       KL weights to compare (or:)
   --latent 2,5,10,20          latent sizes to compare
@@ -63,7 +64,8 @@ function numberList(f: Flags, name: 'beta' | 'latent', raw: string): number[] {
   const ok = values.every((v) => Number.isFinite(v) && (name === 'beta' ? v >= 0 : Number.isInteger(v) && v > 0));
   if (!values.length || !ok || raw.trim() === '')
     throw new UsageError(
-      `vae sweep: --${name} must be comma-separated ${name === 'beta' ? 'numbers >= 0' : 'positive integers'}, got '${raw}'`,
+      `vae sweep: --${name} must be comma-separated ` +
+        `${name === 'beta' ? 'numbers >= 0' : 'positive integers'}, got '${raw}'`,
     );
   if (new Set(values).size !== values.length) throw new UsageError(`vae sweep: --${name} repeats a value in '${raw}'`);
   void f;
@@ -126,7 +128,8 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
   const testImages = prepareImages(data.test.images, base.binarize, base.seed);
   const points: SweepPoint[] = [];
   log(
-    `sweep of ${swept} over ${values.join(', ')}: ${kind.toUpperCase()} ${inputDim}-${modelBase.hidden.join('-')}-${swept === 'latent' ? 'L' : modelBase.latent}, ` +
+    `sweep of ${swept} over ${values.join(', ')}: ${kind.toUpperCase()} ` +
+      `${inputDim}-${modelBase.hidden.join('-')}-${swept === 'latent' ? 'L' : modelBase.latent}, ` +
       `${base.epochs} epochs each on ${trainSplit.count} images, seed ${base.seed}`,
   );
   for (const value of values) {
@@ -179,9 +182,13 @@ export async function sweepCommand(argv: string[], log: (line: string) => void):
     model.dispose();
     optimizer.dispose();
     log(
-      `${swept} ${value}: test -ELBO ${terms.loss.toFixed(2)} (recon ${terms.recon.toFixed(2)}, KL ${terms.kl.toFixed(2)}), ` +
+      `${swept} ${value}: test -ELBO ${terms.loss.toFixed(2)} (recon ` +
+        `${terms.recon.toFixed(2)}, KL ${terms.kl.toFixed(2)}), ` +
         `active units ${active.count}/${modelConfig.latent}, Fréchet ${quality.frechet.toFixed(2)}` +
-        `${quality.recognised ? `, recognised ${(100 * mean(quality.recognised)).toFixed(1)}% (worst ${(100 * Math.min(...quality.recognised)).toFixed(1)}%)` : `, confidence ${quality.confidence.toFixed(3)}`}` +
+        (quality.recognised
+          ? `, recognised ${(100 * mean(quality.recognised)).toFixed(1)}% ` +
+            `(worst ${(100 * Math.min(...quality.recognised)).toFixed(1)}%)`
+          : `, confidence ${quality.confidence.toFixed(3)}`) +
         `  ${((performance.now() - started) / 1000).toFixed(1)}s`,
     );
   }

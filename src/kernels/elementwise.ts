@@ -117,7 +117,8 @@ export type MapOp = keyof typeof MAP_OPS;
 export function checkMapOutput(op: MapOp, inputs: readonly DType[], out: DType): void {
   if (out !== 'int32' || (op === 'identity' && inputs[0] === 'int32')) return;
   throw new Error(
-    `map ${op}: an int32 output is only for 'identity' of int32 (a copy); the other ops write float (got ${inputs.join(', ')} -> int32)`,
+    `map ${op}: an int32 output is only for 'identity' of int32 (a copy); the other ops write ` +
+      `float (got ${inputs.join(', ')} -> int32)`,
   );
 }
 

@@ -77,8 +77,9 @@ export abstract class Module {
 
   /**
    * The parameters by their dotted names (as namedParameters()), in registration order: a plain
-   * object without a prototype (save it with `encodeStateDict`, or `saveSafetensors` in Node). The tensors are the module's own
-   * parameters, not copies — read or save them, but do not dispose them.
+   * object without a prototype (save it with `encodeStateDict`, or `saveSafetensors` in Node).
+   * The tensors are the module's own parameters, not copies — read or save them, but do not
+   * dispose them.
    *
    * @example
    * ```ts
@@ -129,7 +130,8 @@ export abstract class Module {
         );
       if (t.backend !== p.backend)
         throw new Error(
-          `${who}.loadStateDict: '${n}' lives on ${t.backend.name}, the module's parameter on ${p.backend.name}; move it with await t.to(...)`,
+          `${who}.loadStateDict: '${n}' lives on ${t.backend.name}, the module's parameter on ` +
+            `${p.backend.name}; move it with await t.to(...)`,
         );
     }
     for (const [, p, t] of pairs) {

@@ -21,7 +21,9 @@ export interface OptimizerStateDict {
   kind: string;
   /** The hyperparameters (lr included) and counters (Adam's step), all finite numbers. */
   scalars: Record<string, number>;
-  /** The state tensors by name. In a dict from stateDict() they are the optimizer's own: save them, don't dispose them. */
+  /**
+   * The state tensors by name. In a dict from stateDict() they are the optimizer's own: save them, don't dispose them.
+   */
   tensors: Record<string, Tensor>;
 }
 
@@ -109,7 +111,8 @@ export abstract class Optimizer {
    * @example
    * ```ts
    * const state = opt.stateDict();
-   * const bytes = await encodeStateDict(state.tensors, { optimizer: JSON.stringify({ kind: state.kind, scalars: state.scalars }) });
+   * const meta = JSON.stringify({ kind: state.kind, scalars: state.scalars });
+   * const bytes = await encodeStateDict(state.tensors, { optimizer: meta });
    * ```
    */
   stateDict(): OptimizerStateDict {

@@ -67,8 +67,10 @@ async function loadWebGPU(): Promise<Backend | null> {
 function noAdapterAdvice(): string {
   const inBrowser = typeof (globalThis as { document?: unknown }).document !== 'undefined';
   return inBrowser
-    ? 'WebGPU needs a browser that enables it and a secure context (https or localhost); headless Chromium needs --enable-unsafe-webgpu. Or use the cpu backend.'
-    : 'On a headless Linux machine install a Vulkan driver (scripts/install-webgpu-driver.sh installs Mesa lavapipe), or use the cpu backend.';
+    ? 'WebGPU needs a browser that enables it and a secure context (https or localhost); headless Chromium needs ' +
+        '--enable-unsafe-webgpu. Or use the cpu backend.'
+    : 'On a headless Linux machine install a Vulkan driver (scripts/install-webgpu-driver.sh ' +
+        'installs Mesa lavapipe), or use the cpu backend.';
 }
 
 /**

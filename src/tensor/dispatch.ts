@@ -35,7 +35,8 @@ export function checkFits(op: string, backend: Backend, shape: Shape, dtype: DTy
   const bytes = sizeOf(shape) * BYTES_PER[dtype];
   if (bytes > backend.maxBufferBytes)
     throw new Error(
-      `${op}: a ${dtype}${fmt(shape)} tensor needs ${bytes.toLocaleString('en')} bytes, more than the ${backend.name} backend's largest buffer (${backend.maxBufferBytes.toLocaleString('en')} bytes)`,
+      `${op}: a ${dtype}${fmt(shape)} tensor needs ${bytes.toLocaleString('en')} bytes, more than the ` +
+        `${backend.name} backend's largest buffer (${backend.maxBufferBytes.toLocaleString('en')} bytes)`,
     );
 }
 
@@ -53,7 +54,8 @@ export function fromTypedArray(backend: Backend, data: TypedArray, shape: Shape,
 function checkDType(backend: Backend, dtype: DType): void {
   if (!backend.dtypes.includes(dtype)) {
     throw new Error(
-      `the ${backend.name} backend does not support ${dtype} (it has ${backend.dtypes.join(', ')}); ${dtype === 'float64' ? 'float64 is for the cpu backend (gradcheck)' : ''}`,
+      `the ${backend.name} backend does not support ${dtype} (it has ${backend.dtypes.join(', ')}); ` +
+        `${dtype === 'float64' ? 'float64 is for the cpu backend (gradcheck)' : ''}`,
     );
   }
 }
@@ -66,7 +68,8 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
   for (const t of tensors) {
     if (t.backend !== b) {
       throw new Error(
-        `${op}: inputs live on different backends (${tensors.map((x) => `${x.describe()} on ${x.backend.name}`).join(', ')}); move them with .to()`,
+        `${op}: inputs live on different backends ` +
+          `(${tensors.map((x) => `${x.describe()} on ${x.backend.name}`).join(', ')}); move them with .to()`,
       );
     }
   }

@@ -21,7 +21,8 @@ export class IndexOutOfRangeError extends RangeError {
     shape: readonly number[],
   ) {
     super(
-      `${op}: ${what} ${value} at position ${shape.length === 1 ? position[0] : fmt(position)} of int32${fmt(shape)} is outside [0, ${limit})`,
+      `${op}: ${what} ${value} at position ${shape.length === 1 ? position[0] : fmt(position)} of ` +
+        `int32${fmt(shape)} is outside [0, ${limit})`,
     );
     this.name = 'IndexOutOfRangeError';
   }

@@ -106,7 +106,8 @@ export function useAfterFreeMessage(tensor: string, d: Disposal | null): string 
   }
   const how = d.threw
     ? 'when the function of the tidy() it was created in threw'
-    : 'when the function of the tidy() it was created in returned without it (return it from that function, or keep() it)';
+    : 'when the function of the tidy() it was created in returned without it ' +
+      '(return it from that function, or keep() it)';
   const where = d.at
     ? `; that tidy() was called at:\n${d.at}`
     : ' (debugLeaks(true) makes this message say where that tidy() was called)';

@@ -22,7 +22,9 @@ export interface CheckpointFiles {
   model: Uint8Array;
 }
 
-/** A fresh tag (letters, digits, dashes): which save a model file came from; its training state carries the same tag. */
+/**
+ * A fresh tag (letters, digits, dashes): which save a model file came from; its training state carries the same tag.
+ */
 export function newCheckpointTag(progress?: { epoch: number; step: number }): string {
   const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   return progress ? `e${progress.epoch}-s${progress.step}-${stamp}` : stamp;
@@ -86,7 +88,8 @@ export function decodeCheckpoint(
     const extra = Object.keys(raw.tensors).filter((n) => !names.has(n));
     if (extra.length)
       throw new Error(
-        `${weights} has tensors the config does not describe: ${extra.map((n) => `'${n}'`).join(', ')} (is config.json from another model?)`,
+        `${weights} has tensors the config does not describe: ` +
+          `${extra.map((n) => `'${n}'`).join(', ')} (is config.json from another model?)`,
       );
     // every weight is checked before any parameter is overwritten
     const checked = expected.map(([n, p]) => {
@@ -94,12 +97,14 @@ export function decodeCheckpoint(
       if (!r) throw new Error(`${weights} lacks '${n}' (config.json does not match the weights)`);
       if (r.shape.join() !== p.shape.join() || r.dtype !== p.dtype)
         throw new Error(
-          `'${n}' is ${r.dtype}${fmt(r.shape)} in ${weights} but ${name('config.json')} expects ${p.dtype}${fmt(p.shape)}`,
+          `'${n}' is ${r.dtype}${fmt(r.shape)} in ${weights} but ` +
+            `${name('config.json')} expects ${p.dtype}${fmt(p.shape)}`,
         );
       const bad = firstNonFinite(r);
       if (bad)
         throw new Error(
-          `${weights}: tensor '${n}' holds ${bad.count} non-finite value(s) (first: ${bad.value} at index ${bad.index}); the weights are corrupt or come from a diverged run`,
+          `${weights}: tensor '${n}' holds ${bad.count} non-finite value(s) (first: ${bad.value} at index ` +
+            `${bad.index}); the weights are corrupt or come from a diverged run`,
         );
       return [r, p] as const;
     });

@@ -172,7 +172,8 @@ export async function loadTrainingState(dir: string, optimizer: Adam, modelTag: 
   }
   if (!bytes)
     throw new Error(
-      `checkpoint ${dir}: no training state for its model (${name} is missing), so it cannot be resumed; it can still be sampled and evaluated`,
+      `checkpoint ${dir}: no training state for its model (${name} is missing), so it cannot be ` +
+        `resumed; it can still be sampled and evaluated`,
     );
   const file = join(dir, name);
   const { tensors, metadata } = decodeSafetensors(bytes, file);
@@ -184,7 +185,8 @@ export async function loadTrainingState(dir: string, optimizer: Adam, modelTag: 
       const r = tensors[key];
       if (!r || r.dtype !== p.dtype || r.data.length !== p.size)
         throw new Error(
-          `${file}: '${key}' should be ${p.dtype} with ${p.size} values (parameter ${i}), got ${r ? `${r.dtype}${fmt(r.shape)}` : 'nothing'}`,
+          `${file}: '${key}' should be ${p.dtype} with ${p.size} values (parameter ${i}), got ` +
+            `${r ? `${r.dtype}${fmt(r.shape)}` : 'nothing'}`,
         );
       const bad = r.data.findIndex((x) => !Number.isFinite(x));
       if (bad >= 0) throw new Error(`${file}: '${key}' holds a non-finite value (${r.data[bad]} at index ${bad})`);

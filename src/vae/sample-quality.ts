@@ -99,7 +99,8 @@ export async function sampleQuality(
     throw new Error(`sampleQuality: samplesPerDigit must be a positive integer, got ${samplesPerDigit}`);
   if (model.config.inputDim !== classifier.config.inputDim)
     throw new Error(
-      `sampleQuality: the model draws ${model.config.inputDim}-pixel images, the classifier reads ${classifier.config.inputDim}`,
+      `sampleQuality: the model draws ${model.config.inputDim}-pixel images, the ` +
+        `classifier reads ${classifier.config.inputDim}`,
     );
   const classes = classifier.config.classes;
   if (model.conditional && model.config.classes !== classes)

@@ -84,7 +84,8 @@ export class TrainingDivergedError extends Error {
     terms: Terms,
   ) {
     super(
-      `training diverged: the loss became ${terms.loss} at epoch ${epoch}, step ${step} (recon ${terms.recon}, KL ${terms.kl})`,
+      `training diverged: the loss became ${terms.loss} at epoch ${epoch}, step ` +
+        `${step} (recon ${terms.recon}, KL ${terms.kl})`,
     );
   }
 }

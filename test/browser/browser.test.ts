@@ -57,7 +57,8 @@ function expectClose(c: Comparison, rtol = 1e-4, atolRel = 1e-5): void {
     const got = c.gpu[i]!;
     if (!(Math.abs(got - want) <= atol + rtol * Math.abs(want))) {
       expect.fail(
-        `${c.name}: element ${i}: GPU ${got} vs CPU ${want} (|diff| ${Math.abs(got - want)} > ${atol + rtol * Math.abs(want)})`,
+        `${c.name}: element ${i}: GPU ${got} vs CPU ${want} (|diff| ` +
+          `${Math.abs(got - want)} > ${atol + rtol * Math.abs(want)})`,
       );
     }
   });
@@ -86,7 +87,8 @@ describe.skipIf(!chromiumHere)('in the browser (headless Chromium, WebGPU on Swi
       });
     } catch {
       throw new Error(
-        `the smoke page wrote no result within ${PAGE_TIMEOUT_MS / 1000} s; page log:\n${pageLog.join('\n') || '(empty)'}`,
+        `the smoke page wrote no result within ${PAGE_TIMEOUT_MS / 1000} s; page ` +
+          `log:\n${pageLog.join('\n') || '(empty)'}`,
       );
     }
     result = (await page.evaluate(() => window.__result))!;
@@ -100,9 +102,11 @@ describe.skipIf(!chromiumHere)('in the browser (headless Chromium, WebGPU on Swi
     const r = result;
     console.log(
       [
-        `browser smoke: bundle ${(web.bundle.bytes / 1024).toFixed(1)} KiB; adapter ${JSON.stringify(r.adapter)}; backend ${r.backend?.description ?? '-'}`,
+        `browser smoke: bundle ${(web.bundle.bytes / 1024).toFixed(1)} KiB; adapter ${JSON.stringify(r.adapter)}; ` +
+          `backend ${r.backend?.description ?? '-'}`,
         ...r.comparisons.map((c) => `  ${c.name}: max |gpu - cpu| ${c.maxAbsDiff.toExponential(2)}`),
-        `  gradcheck: ${r.gradcheck?.ok ? 'ok' : (r.gradcheck?.error ?? '-')}; VAE loss ${r.vae ? `${r.vae.losses[0]?.toFixed(2)} -> ${r.vae.losses.at(-1)?.toFixed(2)}` : '-'}`,
+        `  gradcheck: ${r.gradcheck?.ok ? 'ok' : (r.gradcheck?.error ?? '-')}; VAE loss ` +
+          `${r.vae ? `${r.vae.losses[0]?.toFixed(2)} -> ${r.vae.losses.at(-1)?.toFixed(2)}` : '-'}`,
         `  ms: ${JSON.stringify(r.millis)}${r.error ? `; ERROR in ${r.error.stage}: ${r.error.message}` : ''}`,
       ].join('\n'),
     );
@@ -132,7 +136,8 @@ describe.skipIf(!chromiumHere)('in the browser (headless Chromium, WebGPU on Swi
   it('the page gets a WebGPU adapter and runs everything on the webgpu backend', () => {
     if (!result.ok)
       throw new Error(
-        `the smoke page failed in stage '${result.error?.stage}': ${result.error?.message}\n${result.error?.stack ?? ''}`,
+        `the smoke page failed in stage '${result.error?.stage}': ` +
+          `${result.error?.message}\n${result.error?.stack ?? ''}`,
       );
     expect(result.backend?.name).toBe('webgpu');
     expect(result.vae?.backend).toBe('webgpu');

@@ -146,7 +146,10 @@ describe('bad input to vae', () => {
       ],
       [
         ['train', '--epochs', '1', '--out', join(work, 'e'), ...tiny.slice(2), '--data', empty],
-        /empty-data\/train-images-idx3-ubyte: holds no images \(dims \[0, 28, 28\]\); a data set needs at least one image/,
+        new RegExp(
+          String.raw`empty-data\/train-images-idx3-ubyte: holds no images \(dims \[0, 28, 28\]\); ` +
+            'a data set needs at least one image',
+        ),
       ],
       [
         ['train', '--model', 'cvae', '--epochs', '1', '--out', join(work, 'l'), ...tiny.slice(2), '--data', labels],
@@ -165,7 +168,10 @@ describe('bad input to vae', () => {
           '--backend',
           'cpu',
         ],
-        /vae train: --hidden 2000000 needs a 784×2000000 weight matrix of 6,272,000,000 bytes, more than the cpu backend's largest buffer \(4,294,967,296 bytes\)/,
+        new RegExp(
+          'vae train: --hidden 2000000 needs a 784×2000000 weight matrix of 6,272,000,000 bytes, ' +
+            String.raw`more than the cpu backend's largest buffer \(4,294,967,296 bytes\)`,
+        ),
       ],
     ]);
   });
@@ -180,7 +186,8 @@ describe('bad input to vae', () => {
       [
         ['sample', '--checkpoint', good, '--n', String(n), '--out', join(work, 'z.png'), '--backend', 'webgpu'],
         new RegExp(
-          `--n ${n} needs ${n}×784 activations of [\\d,]+ bytes, more than this adapter's largest buffer \\([\\d,]+ bytes, maxStorageBufferBindingSize\\); at most --n ${n - 1} here`,
+          `--n ${n} needs ${n}×784 activations of [\\d,]+ bytes, more than this adapter's largest buffer \\([\\d,]+ ` +
+            `bytes, maxStorageBufferBindingSize\\); at most --n ${n - 1} here`,
         ),
       ],
       [

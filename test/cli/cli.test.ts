@@ -77,7 +77,10 @@ describe('vae train / sample / eval', () => {
     expect(t.stdout).toMatch(/backend: cpu/);
     expect(t.stdout).toMatch(/KL warm-up 1 epochs, binarize dynamic/);
     expect(t.stdout).toMatch(
-      /epoch 2\/2 {2}train -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\) {2}test -ELBO [\d.]+ .* active units \d+ {2}[\d.]+s/,
+      new RegExp(
+        String.raw`epoch 2\/2 {2}train -ELBO [\d.]+ \(recon [\d.]+, KL [\d.]+\) {2}` +
+          String.raw`test -ELBO [\d.]+ .* active units \d+ {2}[\d.]+s`,
+      ),
     );
     for (const f of [
       'metrics.json',
@@ -257,7 +260,10 @@ describe('vae train / sample / eval', () => {
     const m = await vae('sample', '--checkpoint', bad, '--out', join(work, 'y.png'), '--backend', 'cpu');
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(
-      /'encoderMu.weight' is float32\[2,64\] in .*bad\/model.safetensors but .*bad\/config.json expects float32\[3,64\]/,
+      new RegExp(
+        String.raw`'encoderMu.weight' is float32\[2,64\] in .*bad\/model.safetensors ` +
+          String.raw`but .*bad\/config.json expects float32\[3,64\]`,
+      ),
     );
     const bytes = readFileSync(join(work, 'vae', 'model.safetensors'));
     writeFileSync(join(bad, 'model.safetensors'), bytes.subarray(0, bytes.length - 100));

@@ -69,7 +69,7 @@ describe('faults during vae train', () => {
     expect(files).not.toContain('.train.lock');
   });
 
-  it('SIGTERM finishes the step and writes a checkpoint; a second run on the same --out is refused meanwhile', async () => {
+  it('SIGTERM finishes the step and writes a checkpoint; meanwhile a second run on its --out is refused', async () => {
     const out = join(work, 'term');
     const a = spawnVae('train', '--epochs', '100000', '--out', out, ...tiny);
     await a.waitFor(/epoch 2\/100000 {2}train/);
@@ -77,7 +77,8 @@ describe('faults during vae train', () => {
     expect(b.code).toBe(2);
     expect(b.stderr.trim()).toMatch(
       new RegExp(
-        `^vae train: --out ${out} is in use by another vae train \\(pid ${a.child.pid}, since [^)]+\\); wait for it to end or choose another --out`,
+        `^vae train: --out ${out} is in use by another vae train \\(pid ${a.child.pid}, since [^)]+\\); ` +
+          `wait for it to end or choose another --out`,
       ),
     );
     a.child.kill('SIGTERM');

@@ -105,7 +105,8 @@ describe('charts', () => {
       expect(count(r, c, chart.left, chart.top, chart.right, chart.bottom)).toBeGreaterThan(100); // the line
       expect(count(r, c, chart.right, 0, r.width, r.height)).toBeGreaterThanOrEqual(24); // its legend stroke
     }
-    expect(count(r, [0, 0, 0], chart.right + 30, chart.top, r.width, chart.top + 30)).toBeGreaterThan(20); // legend text
+    // legend text
+    expect(count(r, [0, 0, 0], chart.right + 30, chart.top, r.width, chart.top + 30)).toBeGreaterThan(20);
   });
 
   it('the latent scatter names each class in its legend beside its colour', () => {

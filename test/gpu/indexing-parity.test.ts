@@ -221,15 +221,19 @@ await describeWebGPU('WebGPU indexing primitives and the ops on them equal the C
     });
   }
 
-  it('out-of-range indices are named on WebGPU too: at once when made on the host, at the next readback when computed', async () => {
-    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3], { backend: gpu });
-    const host = tensor(new Int32Array([0, 5]), [2], { backend: gpu });
-    expect(() => indexSelect(x, 1, host)).toThrow('indexSelect: index 5 at position 1 of int32[2] is outside [0, 3)');
-    const computed = tensor(new Int32Array([0, 1, 7]), [3], { backend: gpu }).slice(0, 1); // [1, 7] on the device
-    const logits = tensor([0, 0, 0, 0, 0, 0], [2, 3], { backend: gpu });
-    const loss = crossEntropy(logits, computed);
-    await expect(loss.data()).rejects.toThrow('crossEntropy: class 7 at position 1 of int32[2] is outside [0, 3)');
-  });
+  it(
+    'out-of-range indices are named on WebGPU too: at once when made on the ' +
+      'host, at the next readback when computed',
+    async () => {
+      const x = tensor([1, 2, 3, 4, 5, 6], [2, 3], { backend: gpu });
+      const host = tensor(new Int32Array([0, 5]), [2], { backend: gpu });
+      expect(() => indexSelect(x, 1, host)).toThrow('indexSelect: index 5 at position 1 of int32[2] is outside [0, 3)');
+      const computed = tensor(new Int32Array([0, 1, 7]), [3], { backend: gpu }).slice(0, 1); // [1, 7] on the device
+      const logits = tensor([0, 0, 0, 0, 0, 0], [2, 3], { backend: gpu });
+      const loss = crossEntropy(logits, computed);
+      await expect(loss.data()).rejects.toThrow('crossEntropy: class 7 at position 1 of int32[2] is outside [0, 3)');
+    },
+  );
 
   it('gelu and silu agree on NaN, ±Inf and the far tails', async () => {
     const special = [NaN, Infinity, -Infinity, 0, -0, -30, -9, -5, -1e-4, 1e-4, 5, 30];

@@ -50,7 +50,7 @@ await describeWebGPU('int32 tensors and index checks on webgpu', (gpu, cpu) => {
     );
   });
 
-  it('indices computed on the device: the error comes at the next readback, naming op, value and position', async () => {
+  it('indices computed on the device: the error comes at the next readback, naming op, value, position', async () => {
     const computed = ints(gpu, [9, 1, 2, 40, 5, 7], [2, 3]).slice(0, 1, 2); // values [40, 5, 7], on the device only
     const hot = oneHot(computed, 10); // no throw yet: the values are on the device
     const err = await hot.data().then(

@@ -23,7 +23,11 @@ describe('a use after free says who freed the tensor', () => {
     });
     expect(kept.isDisposed).toBe(false);
     expect(() => inner!.exp()).toThrow(
-      /^tensor #\d+ float32\[4\] was used after tidy\(\) freed it when the function of the tidy\(\) it was created in returned without it \(return it from that function, or keep\(\) it\) \(debugLeaks\(true\) makes this message say where that tidy\(\) was called\)$/,
+      new RegExp(
+        String.raw`^tensor #\d+ float32\[4\] was used after tidy\(\) freed it when the function of the tidy\(\) ` +
+          String.raw`it was created in returned without it \(return it from that function, or keep\(\) it\) ` +
+          String.raw`\(debugLeaks\(true\) makes this message say where that tidy\(\) was called\)$`,
+      ),
     );
   });
 

@@ -62,7 +62,7 @@ describe('the checkpoint folder as one unit', () => {
     expect(await epochOf(a)).toBe(1);
   });
 
-  it('killed after the switch, before config.json: the new checkpoint, its config taken from the model file', async () => {
+  it('killed after the switch, before config.json: the new checkpoint, its config from the model file', async () => {
     const { a, b, tagA, tagB } = await twoSaves();
     copyFileSync(join(a, 'config.json'), join(b, 'config.json')); // the old config.json
     copyFileSync(join(a, trainingStateFile(tagA)), join(b, trainingStateFile(tagA))); // the old state not yet deleted

@@ -38,7 +38,8 @@ export class BufferPool {
   acquire(bytes: number): GPUBuffer {
     if (bytes > this.maxBytes) {
       throw new Error(
-        `webgpu: a buffer of ${bytes} bytes exceeds this adapter's limit of ${this.maxBytes} bytes (maxStorageBufferBindingSize)`,
+        `webgpu: a buffer of ${bytes} bytes exceeds this adapter's limit of ` +
+          `${this.maxBytes} bytes (maxStorageBufferBindingSize)`,
       );
     }
     // near the limit the rounded-up class may not fit: then the exact size (16-byte aligned)

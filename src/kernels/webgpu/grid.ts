@@ -13,7 +13,8 @@ export function grid1d(workgroups: number, maxPerDim = MAX_WORKGROUPS_PER_DIM): 
 
 /** WGSL builtins for the main() signature of a kernel dispatched with grid1d. */
 export const GRID_BUILTINS =
-  '@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32';
+  '@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, ' +
+  '@builtin(local_invocation_index) lid: u32';
 
 /** WGSL: the flat workgroup index, from the builtins above. */
 export const FLAT_WORKGROUP = 'wg.x + wg.y * nwg.x';

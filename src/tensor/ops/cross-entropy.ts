@@ -23,7 +23,8 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, axis: numbe
   const want = input.shape.filter((_, k) => k !== axis);
   if (!shapesEqual(target.shape, want)) {
     throw new Error(
-      `${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)} (class indices of shape ${fmt(want)}, one per example)`,
+      `${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)} (class ` +
+        `indices of shape ${fmt(want)}, one per example)`,
     );
   }
   checkIndices(op, target, input.shape[axis] ?? 0, 'class');
@@ -81,7 +82,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: LossOptions =
   }
   if (!shapesEqual(target.shape, logits.shape)) {
     throw new Error(
-      `crossEntropy: target ${target.describe()} is neither int32 class indices of shape ${fmt(logits.shape.filter((_, k) => k !== axis))} nor class probabilities of the logits' shape ${fmt(logits.shape)}`,
+      `crossEntropy: target ${target.describe()} is neither int32 class indices of shape ` +
+        `${fmt(logits.shape.filter((_, k) => k !== axis))} nor class probabilities ` +
+        `of the logits' shape ${fmt(logits.shape)}`,
     );
   }
   return tidy(() => reduceLoss(target.mul(logits.logSoftmax(axis)).sum(axis).neg(), reduction));

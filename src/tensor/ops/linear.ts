@@ -48,7 +48,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   }
   if (weight.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new Error(
-      `linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ([out, in] with in = the input's last dim)`,
+      `linear: input ${fmt(x.shape)} does not match weight ${fmt(weight.shape)} ` +
+        `([out, in] with in = the input's last dim)`,
     );
   }
   const [outF, inF] = weight.shape as [number, number];

@@ -21,7 +21,8 @@ export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtr
   const { transA = false, transB = false } = extras;
   if (a.rank < 2 || b.rank < 2) {
     throw new Error(
-      `${name}: ${fmt(a.shape)} @ ${fmt(b.shape)}: both operands must be at least 2-D (reshape a vector to [1,n] or [n,1])`,
+      `${name}: ${fmt(a.shape)} @ ${fmt(b.shape)}: both operands must be at least ` +
+        `2-D (reshape a vector to [1,n] or [n,1])`,
     );
   }
   const [ar, ac] = a.shape.slice(-2) as [number, number];
@@ -30,7 +31,8 @@ export function matmulRaw(name: string, a: Tensor, b: Tensor, extras: MatmulExtr
   const [k2, n] = transB ? [bc, br] : [br, bc];
   if (k !== k2) {
     throw new Error(
-      `${name}: ${fmt(a.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b.shape)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
+      `${name}: ${fmt(a.shape)}${transA ? 'ᵀ' : ''} @ ` +
+        `${fmt(b.shape)}${transB ? 'ᵀ' : ''}: inner dimensions ${k} and ${k2} differ`,
     );
   }
   if (extras.bias && !(extras.bias.rank === 1 && extras.bias.shape[0] === n)) {

@@ -51,7 +51,8 @@ export function tiledMatmul(v: MatmulVariant): KernelSpec {
   store.push(
     s.outVec
       ? `  if (hasBias != 0u) { bv = bias[min(c0 / 4u, N / 4u - 1u)]; }`
-      : `  if (hasBias != 0u) { bv = vec4<f32>(${[0, 1, 2, 3].map((c) => `bias[min(c0 + ${c}u, N - 1u)]`).join(', ')}); }`,
+      : `  if (hasBias != 0u) { bv = ` +
+          `vec4<f32>(${[0, 1, 2, 3].map((c) => `bias[min(c0 + ${c}u, N - 1u)]`).join(', ')}); }`,
   );
   for (let t = 0; t < 4; t++) {
     store.push(
