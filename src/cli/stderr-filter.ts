@@ -1,7 +1,8 @@
 // Dawn prints two warnings to stderr every time a process asks lavapipe (Mesa's CPU Vulkan
 // driver) for an adapter:
-//   Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.
-//   Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.
+//   Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit
+//            dynamic offset allocation limit.
+//   (and the same for maxDynamicStorageBuffersPerPipelineLayout, each on one line)
 // They come from native code while the adapter is enumerated (before any limits can be
 // requested), straight to file descriptor 2, so they cannot be avoided or caught inside the
 // process. The CLI therefore runs its work in a child whose stderr it reads, and this filter
@@ -9,8 +10,10 @@
 // partial lines too).
 
 /** The known line, and nothing else. */
-export const DAWN_LIMIT_WARNING =
-  /^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLayout artificially reduced from \d+ to \d+ to fit dynamic offset allocation limit\.\r?$/;
+export const DAWN_LIMIT_WARNING = new RegExp(
+  String.raw`^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLayout artificially reduced from \d+ to \d+ ` +
+    String.raw`to fit dynamic offset allocation limit\.\r?$`,
+);
 const PREFIX = 'Warning: maxDynamic';
 
 export interface LineFilter {

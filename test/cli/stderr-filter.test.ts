@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lineFilter } from '../../src/cli/stderr-filter.js';
 
-const WARNINGS = [
-  'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n',
-  'Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n',
-];
+const WARNINGS = ['Uniform', 'Storage'].map(
+  (kind) =>
+    `Warning: maxDynamic${kind}BuffersPerPipelineLayout artificially reduced from 1000000 to 16 ` +
+    'to fit dynamic offset allocation limit.\n',
+);
 const OTHERS = [
   'epoch 1/10  12/469 steps  ETA 30s  loss 180.20\n',
   '\repoch 1/10 [===-------] 120/469 steps | ETA 3s | loss 171.30',

@@ -19,7 +19,7 @@ const tiny = ['--data', data, '--hidden', '16', '--latent', '2', '--batch', '16'
 await describeWebGPU('vae on webgpu', () => {
   beforeAll(() => writeDataCut(data, 128, 32));
 
-  it('stderr has no Dawn limit warnings (they are there with VAE_RAW_STDERR=1); errors still come through', async () => {
+  it('stderr has no Dawn limit warnings (there with VAE_RAW_STDERR=1); errors still come through', async () => {
     const out = join(work, 'model');
     const t = await vae('train', '--epochs', '1', '--out', out, ...tiny);
     expect(t.code, t.stderr).toBe(0);
