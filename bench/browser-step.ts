@@ -104,11 +104,13 @@ async function main(): Promise<void> {
     console.log(`browser: ${browser.version()} (headless, ${CHROMIUM_ARGS.join(' ')})`);
     const check = await inPage<PageCheck>(browser, url, 'check', []);
     console.log(
-      `page adapter: ${check.description}; check: the same loss from the same parameters, batch and noise — ours ${check.ours.toFixed(4)}, TF.js ${check.tfjs.toFixed(4)} (rel. err. ${check.relErr.toExponential(1)})`,
+      `page adapter: ${check.description}; check: the same loss from the same parameters, batch and noise — ours ` +
+        `${check.ours.toFixed(4)}, TF.js ${check.tfjs.toFixed(4)} (rel. err. ${check.relErr.toExponential(1)})`,
     );
     if (!(check.relErr < 1e-4)) throw new Error('ours and TF.js disagree on the loss in the page: not timing them');
     console.log(
-      `method: ${ROUNDS} round(s) × ${RUNS} timed steps after ${WARMUP} warm-up steps per implementation, a fresh page or process each, order reversed every round\n`,
+      `method: ${ROUNDS} round(s) × ${RUNS} timed steps after ${WARMUP} warm-up steps per implementation, a fresh ` +
+        `page or process each, order reversed every round\n`,
     );
 
     const samples: Record<string, number[]> = Object.fromEntries(impls.map((i) => [i, []]));
@@ -144,9 +146,8 @@ async function main(): Promise<void> {
       String(stats[i]!.runs),
       i === 'page-ours' ? '1' : `${fmt(ours / stats[i]!.median)}×`,
     ]);
-    console.log(
-      `\n${table(['implementation', 'adapter / backend', 'ms/step median (min–max)', 'steps timed', 'ours in the page ÷ this'], rows)}`,
-    );
+    const header = ['implementation', 'adapter / backend', 'ms/step median (min–max)', 'steps timed'];
+    console.log(`\n${table([...header, 'ours in the page ÷ this'], rows)}`);
     const file = writeResult('browser-step.json', {
       env,
       browser: browser.version(),

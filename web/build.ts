@@ -155,7 +155,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const b = await buildLab({ outDir, minify, data: true });
     for (const x of b.bundles) console.log(`wrote ${x.path} (${(x.bytes / 1024).toFixed(1)} KiB)`);
     console.log(
-      `wrote ${b.outDir}: the VAE lab as a static folder (page, bundles, data/ with MNIST, ${(b.dataBytes / 2 ** 20).toFixed(1)} MiB); serve it with any static file server`,
+      `wrote ${b.outDir}: the VAE lab as a static folder (page, bundles, data/ with MNIST, ` +
+        `${(b.dataBytes / 2 ** 20).toFixed(1)} MiB); serve it with any static file server`,
     );
   } else {
     const { bundle } = await buildWeb({ minify });

@@ -17,7 +17,8 @@ const TYPES: Record<string, string> = {
 
 export const DEFAULT_PORT = 8080;
 
-export const LAB_HELP = `npm run lab [-- --port N]: build the VAE lab and serve it on http://127.0.0.1:N/ (default ${DEFAULT_PORT})`;
+export const LAB_HELP =
+  'npm run lab [-- --port N]: build the VAE lab and serve it on http://127.0.0.1:N/ ' + `(default ${DEFAULT_PORT})`;
 
 /** The port from the command line: --port N or --port=N, an integer in 1..65535 (0: any free port). */
 export function parsePort(argv: readonly string[]): number {
@@ -72,7 +73,8 @@ export function listen(server: Server, port: number): Promise<number> {
       if (e.code === 'EADDRINUSE')
         reject(
           new Error(
-            `port ${port} on 127.0.0.1 is already in use (another npm run lab?); choose another with npm run lab -- --port N`,
+            `port ${port} on 127.0.0.1 is already in use (another npm run lab?); ` +
+              `choose another with npm run lab -- --port N`,
           ),
         );
       else if (e.code === 'EACCES')

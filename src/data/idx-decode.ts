@@ -49,7 +49,8 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>', options: Deco
   const type = idxTypeByCode(bytes[2]!);
   if (!type) {
     throw new Error(
-      `${name}: unsupported IDX type code 0x${bytes[2]!.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`,
+      `${name}: unsupported IDX type code ` +
+        `0x${bytes[2]!.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`,
     );
   }
   const ndims = bytes[3]!;
@@ -71,7 +72,8 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>', options: Deco
   const expected = dataStart + count * type.bytes;
   if (bytes.length < expected) {
     throw new Error(
-      `${name}: truncated data: dims [${dims.join(', ')}] of ${type.name} need ${expected} bytes, the file has ${bytes.length}`,
+      `${name}: truncated data: dims [${dims.join(', ')}] of ${type.name} need ` +
+        `${expected} bytes, the file has ${bytes.length}`,
     );
   }
   if (bytes.length > expected) {

@@ -2,8 +2,9 @@
 // Chromium (WebGPU on SwiftShader), and the tests do what a learner would: train and pause,
 // look at the pictures, draw a digit, lose the GPU device, feed the page bad files, save a
 // checkpoint for `vae sample` and load one from `vae train` that must give `vae eval`'s -ELBO;
-// then `npm run lab:build`'s static folder, from a plain file server, in a Chromium without WebGPU. Small models and data cuts keep it quick on
-// SwiftShader; no console error or page error is allowed anywhere.
+// then `npm run lab:build`'s static folder, from a plain file server, in a Chromium without
+// WebGPU. Small models and data cuts keep it quick on SwiftShader; no console error or page
+// error is allowed anywhere.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -183,7 +184,7 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
     expect(page.url()).toContain('latent=2');
   });
 
-  it('Train: the loss falls, pictures and the latent map are drawn, memory stays flat, Pause stops the counter', async () => {
+  it('Train: the loss falls, pictures and latent map drawn, memory stays flat, Pause stops the counter', async () => {
     await page.click('#train');
     await waitForStep(page, 300);
     const steps = await pause(page);
@@ -198,7 +199,8 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
     expect(h.points.every(Number.isFinite)).toBe(true);
     const [first, last] = [mean(h.points.slice(0, 10)), mean(h.points.slice(-30))];
     console.log(
-      `lab: ${steps} steps, train -ELBO ${first.toFixed(1)} -> ${last.toFixed(1)}; pause answered in ${h.pauseMs?.toFixed(0)} ms`,
+      `lab: ${steps} steps, train -ELBO ${first.toFixed(1)} -> ${last.toFixed(1)}; ` +
+        `pause answered in ${h.pauseMs?.toFixed(0)} ms`,
     );
     expect(last).toBeLessThan(first - 50);
     expect(h.evals).toBeGreaterThanOrEqual(8); // one test -ELBO per 32-step epoch
@@ -367,7 +369,8 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
     await page.waitForFunction(() => window.__lab?.lastEval?.images === 10000, undefined, { timeout: 120_000 });
     const r = await hook(page, (x) => x.lastEval!);
     console.log(
-      `lab: CLI checkpoint, test -ELBO page ${r.terms.loss.toFixed(4)} vs vae eval ${cli.elbo.toFixed(2)} (recon ${r.terms.recon.toFixed(4)} vs ${cli.recon}, KL ${r.terms.kl.toFixed(4)} vs ${cli.kl})`,
+      `lab: CLI checkpoint, test -ELBO page ${r.terms.loss.toFixed(4)} vs vae eval ${cli.elbo.toFixed(2)} (recon ` +
+        `${r.terms.recon.toFixed(4)} vs ${cli.recon}, KL ${r.terms.kl.toFixed(4)} vs ${cli.kl})`,
     );
     // vae eval prints two decimals; the same seed gives the same noise on both backends (Philox)
     expect(Math.abs(r.terms.loss - cli.elbo)).toBeLessThan(0.0051 + 1e-5 * cli.elbo);

@@ -169,7 +169,10 @@ export function modelConfig(c: LabConfig, inputDim = 784): VAEConfig {
   };
 }
 
-/** The library's training settings for a lab config (what config.json records; epochs is open-ended here, the lr is Adam's). */
+/**
+ * The library's training settings for a lab config (what config.json records; epochs is
+ * open-ended here, the lr is Adam's).
+ */
 export function trainConfig(c: LabConfig, epochs: number): TrainConfig {
   return {
     epochs: Math.max(1, epochs),

@@ -60,7 +60,8 @@ export function setupCheckpoints(lab: Lab): void {
       download('config.json', files.config, 'application/json');
       download('model.safetensors', files.model as Uint8Array<ArrayBuffer>, 'application/octet-stream');
       say(
-        `saved config.json and model.safetensors (${(files.model.byteLength / 2 ** 20).toFixed(2)} MiB) at step ${lab.step}: ` +
+        `saved config.json and model.safetensors ` +
+          `(${(files.model.byteLength / 2 ** 20).toFixed(2)} MiB) at step ${lab.step}: ` +
           'put them in one folder DIR and run vae sample --checkpoint DIR --out samples.png',
         true,
       );

@@ -45,7 +45,9 @@ export function setupCurves(lab: Lab): void {
     const median = recent[recent.length >> 1] ?? 0;
     const last = points[points.length - 1];
     if (last)
-      speedText.textContent = `${fmt(1000 / median, 1)} steps/s · ${fmt(median, 1)} ms/step (median of the last ${recent.length}) · KL weight ${fmt(last.klWeight, 3)}`;
+      speedText.textContent =
+        `${fmt(1000 / median, 1)} steps/s · ${fmt(median, 1)} ms/step (median of the last ` +
+        `${recent.length}) · KL weight ${fmt(last.klWeight, 3)}`;
   });
   lab.on('epochEval', (e) => {
     test.xs.push(e.step);

@@ -35,7 +35,8 @@ export function setupEngine(lab: Lab): void {
       el('div', { textContent: b.description }),
       el('div', {
         textContent: a
-          ? `vendor ${a.vendor || '—'} · architecture ${a.architecture || '—'}${a.isFallbackAdapter ? ' · fallback (software) adapter' : ''}`
+          ? `vendor ${a.vendor || '—'} · architecture ` +
+            `${a.architecture || '—'}${a.isFallbackAdapter ? ' · fallback (software) adapter' : ''}`
           : '',
       }),
       el('div', { textContent: a ? `features: ${a.features.join(', ') || 'none'}` : '' }),

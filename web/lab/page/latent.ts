@@ -189,8 +189,11 @@ export function setupLatent(lab: Lab): void {
     labelBox.hidden = m.config.model !== 'cvae';
     hint.textContent =
       m.config.latent === 2
-        ? "Posterior means E_Q[z|X] of 2000 test digits, coloured by digit, and the decoder's images over the same square of z. Move the cursor over either to decode the point under it."
-        : `Posterior means E_Q[z|X] of 2000 test digits projected on their first two principal components (the latent has ${m.config.latent} dimensions), and the decoder's images over that plane. The cursor decodes the point under it; the sliders move along every dimension.`;
+        ? "Posterior means E_Q[z|X] of 2000 test digits, coloured by digit, and the decoder's images over the same " +
+          'square of z. Move the cursor over either to decode the point under it.'
+        : `Posterior means E_Q[z|X] of 2000 test digits projected on their first two principal components (the ` +
+          `latent has ${m.config.latent} dimensions), and the decoder's images over that plane. The cursor decodes ` +
+          `the point under it; the sliders move along every dimension.`;
     refresh();
   });
   let previous = lab.state;

@@ -45,7 +45,8 @@ lab.on('backend', (b) => {
 });
 lab.on('model', (m) => {
   byId('model-summary').textContent =
-    `${m.description}; ${m.parameters.toLocaleString('en')} parameters${m.loadedFrom ? `; loaded from ${m.loadedFrom}` : ''}`;
+    `${m.description}; ${m.parameters.toLocaleString('en')} ` +
+    `parameters${m.loadedFrom ? `; loaded from ${m.loadedFrom}` : ''}`;
 });
 
 /** For tests and the curious: make the GPU device fail as a driver reset would (the page recovers). */
@@ -63,7 +64,9 @@ lab.client
   .call({ kind: 'init', config, dataUrl: new URL('./data/', location.href).href })
   .then((r) => {
     lab.hook.ready = true;
-    status.title = `MNIST: ${r.data.train} training and ${r.data.test} test images, loaded in ${fmt((performance.now() - started) / 1000, 1)} s`;
+    status.title =
+      `MNIST: ${r.data.train} training and ${r.data.test} test images, loaded in ` +
+      `${fmt((performance.now() - started) / 1000, 1)} s`;
     showStatus();
   })
   .catch((e: Error) => {

@@ -115,7 +115,9 @@ function summary(s: Session): ModelSummary {
   return {
     config: s.config,
     parameters: s.model.parameterCount(),
-    description: `${kind} ${c.inputDim}-${c.hidden.join('-')}-${c.latent}${s.conditional ? ` (+ one-hot y, ${c.prior ?? 'standard'} prior)` : ''}, ${c.likelihood} decoder`,
+    description:
+      `${kind} ${c.inputDim}-${c.hidden.join('-')}-${c.latent}` +
+      `${s.conditional ? ` (+ one-hot y, ${c.prior ?? 'standard'} prior)` : ''}, ${c.likelihood} decoder`,
     ...(loadedFrom ? { loadedFrom } : {}),
   };
 }
@@ -133,7 +135,8 @@ async function chooseBackend(wish: LabConfig['backend']): Promise<BackendReport>
     const info = await useBackend('auto');
     if (info.name === 'cpu')
       return cpu(
-        'navigator.gpu gave no adapter: WebGPU is disabled or blocklisted here (Chromium headless needs --enable-unsafe-webgpu)',
+        'navigator.gpu gave no adapter: WebGPU is disabled or blocklisted here ' +
+          '(Chromium headless needs --enable-unsafe-webgpu)',
       );
     return { name: 'webgpu', description: info.description, adapter: webgpuAdapter(), fallbackReason: null };
   } catch (e) {
@@ -399,7 +402,8 @@ async function mendNow(e: unknown): Promise<boolean> {
   if (lost) {
     notice(
       'info',
-      `Recovered: training continues on ${backend?.description ?? 'a new device'} from the parameters of step ${snap.step} ` +
+      `Recovered: training continues on ${backend?.description ?? 'a new device'} ` +
+        `from the parameters of step ${snap.step} ` +
         `(the updates of steps ${snap.step + 1}–${s.step} were lost with the device; the charts keep everything).`,
     );
     return running || stepsToRun > 0;
@@ -408,7 +412,8 @@ async function mendNow(e: unknown): Promise<boolean> {
   stepsToRun = 0;
   notice(
     'error',
-    `${(e as Error).message}. The parameters of step ${snap.step} are back; lower the learning rate or add a KL warm-up, or Reset.`,
+    `${(e as Error).message}. The parameters of step ${snap.step} are back; lower the ` +
+      `learning rate or add a KL warm-up, or Reset.`,
   );
   return false;
 }
