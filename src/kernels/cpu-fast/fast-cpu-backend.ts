@@ -2,7 +2,8 @@
 // matmul and Adam on WebAssembly SIMD kernels of our own (wasm-gemm.ts, wasm-adam.ts),
 // elementwise maps and contiguous reductions as tighter JavaScript loops; freed buffers are
 // reused. Everything else, every float64 computation (gradcheck's finite differences) and any
-// primitive without a fast version runs the reference's plain loops. Buffers are the reference's typed arrays, so both backends read the same memory.
+// primitive without a fast version runs the reference's plain loops. Buffers are the
+// reference's typed arrays, so both backends read the same memory.
 // Every fast kernel is property-tested against the reference (test/kernels/cpu-fast*.test.ts).
 import type { AdamDesc, Buf, DType, MapInput, MatmulDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
