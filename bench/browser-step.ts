@@ -5,7 +5,7 @@
 // same SwiftShader (Dawn pointed at Chromium's SwiftShader Vulkan driver) and on lavapipe.
 //
 //   npm run bench:browser                  3 rounds × 10 timed steps per implementation
-//   flags: --rounds N --runs N --warmup N
+//   flags: --rounds N --runs N --warmup N --only page-ours,page-tfjs,node-ours-swiftshader,node-ours-lavapipe
 //
 // Method: first a check that ours and TF.js compute the same loss in the page from the same
 // parameters, batch and noise; then rounds in which every implementation runs in a fresh page
@@ -89,9 +89,11 @@ async function inPage<T>(browser: Browser, url: string, fn: string, args: unknow
 
 async function main(): Promise<void> {
   const env = await benchEnv();
-  const impls: Impl[] = ['page-ours', 'page-tfjs', 'node-ours-swiftshader', 'node-ours-lavapipe'].filter(
-    (i) => i !== 'node-ours-swiftshader' || existsSync(SWIFTSHADER_ICD),
-  ) as Impl[];
+  const only = flag(argv, 'only')?.split(',');
+  const impls = (Object.keys(LABEL) as Impl[]).filter(
+    (i) => (i !== 'node-ours-swiftshader' || existsSync(SWIFTSHADER_ICD)) && (!only || only.includes(i)),
+  );
+  if (impls.length === 0) throw new Error(`--only ${only?.join(',')}: none of ${Object.keys(LABEL).join(', ')}`);
   const outDir = join(ROOT, 'web/dist/bench');
   await buildPage(outDir);
   const server = createServer(labHandler(outDir));
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
       }
     }
     const stats: Record<string, Summary> = Object.fromEntries(impls.map((i) => [i, summarize(samples[i]!)]));
-    const ours = stats['page-ours']!.median;
+    const ours = stats['page-ours']?.median ?? Number.NaN;
     const rows = impls.map((i) => [
       LABEL[i],
       descriptions[i]!.replace(/^ours: /, ''),

@@ -2,7 +2,7 @@
 // (WebGPU on SwiftShader), trains a VAE with a 2-d latent for a while, draws a digit, and saves a
 // screenshot of the page to docs/images/lab.png.
 //
-//   npx tsx scripts/lab-screenshot.ts [--steps 600] [--query 'model=vae&latent=2&hidden=256&batch=100']
+//   npx tsx scripts/lab-screenshot.ts [--steps 700] [--query 'model=vae&latent=2&hidden=256&batch=100&limit=20000']
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,8 @@ const arg = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
 };
-const steps = Number(arg('steps', '600'));
-const query = arg('query', 'model=vae&latent=2&hidden=256&batch=100&seed=0');
+const steps = Number(arg('steps', '700'));
+const query = arg('query', 'model=vae&latent=2&hidden=256&batch=100&limit=20000&seed=0');
 const out = join(root, 'docs/images/lab.png');
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'web/serve.ts'), '--port', '0'], {

@@ -430,14 +430,14 @@ describe.skipIf(!chromiumHere)('the VAE lab as a static folder, in a Chromium wi
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   }, 120_000);
 
-  it('without WebGPU: a banner says so and the CVAE trains on the CPU backend, its panels drawn', async () => {
+  it('without WebGPU: a banner says so and a CVAE with a 3-d latent trains on the CPU backend, its panels drawn', async () => {
     expect(server).toBeDefined();
     const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS_NO_WEBGPU, timeout: 30_000 });
     const page = await browser.newPage();
     const log: string[] = [];
     watch(page, log);
-    await page.goto(`${url}?model=cvae&latent=2&hidden=16&batch=16&limit=256`);
+    await page.goto(`${url}?model=cvae&latent=3&hidden=16&batch=16&limit=256`);
     await page.waitForFunction(() => window.__lab?.ready, undefined, { timeout: 60_000 });
     const banner = page.locator('.banner.warn');
     await expect.poll(() => banner.count()).toBeGreaterThan(0);
@@ -451,7 +451,11 @@ describe.skipIf(!chromiumHere)('the VAE lab as a static folder, in a Chromium wi
     expect(losses.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(losses.slice(0, 5).reduce((a, b) => a + b) / 5);
     await page.click('#restyle-test');
     await page.waitForFunction(() => /decoded with y = 0/.test(document.getElementById('cvae-message')!.textContent!));
-    for (const id of ['samples', 'cvae-row', 'restyle-source', 'restyle-row'])
+    // a 3-d latent: the map is the PCA plane of the means, with one slider per dimension
+    await page.waitForFunction(() => (window.__lab?.latentDrawn ?? 0) > 0, undefined, { timeout: 30_000 });
+    expect(await page.locator('#sliders input[type=range]').count()).toBe(3);
+    expect(await page.textContent('#latent-hint')).toMatch(/principal components/);
+    for (const id of ['samples', 'cvae-row', 'restyle-source', 'restyle-row', 'scatter', 'manifold'])
       expect(await ink(page, id), `canvas #${id} is blank`).toBeGreaterThan(50);
     expect(await page.isVisible('#latent-label')).toBe(true);
     expect(await hook(page, (x) => x.errors)).toEqual([]);
