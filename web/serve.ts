@@ -17,8 +17,9 @@ const TYPES: Record<string, string> = {
 
 export const DEFAULT_PORT = 8080;
 
-export const LAB_HELP =
-  'npm run lab [-- --port N]: build the VAE lab and serve it on http://127.0.0.1:N/ ' + `(default ${DEFAULT_PORT})`;
+/** What --help prints. */
+export const LAB_HELP = `npm run lab [-- --port N]: build the VAE lab and serve it on
+  http://127.0.0.1:N/ (default ${DEFAULT_PORT}); npm run lab:build [-- --out DIR] writes it as a static folder`;
 
 /** The port from the command line: --port N or --port=N, an integer in 1..65535 (0: any free port). */
 export function parsePort(argv: readonly string[]): number {

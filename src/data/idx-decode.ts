@@ -41,19 +41,20 @@ export function decodeIdx(input: Uint8Array, name = '<idx bytes>', options: Deco
       throw new Error(`${name}: corrupt gzip data (${(e as Error).message})`);
     }
   }
-  if (bytes.length < 4) throw new Error(`${name}: not an IDX file: only ${bytes.length} bytes, the header needs 4`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
+  const [zero0, zero1, code, ndims] = bytes;
+  if (zero0 === undefined || zero1 === undefined || code === undefined || ndims === undefined)
+    throw new Error(`${name}: not an IDX file: only ${bytes.length} bytes, the header needs 4`);
+  if (zero0 !== 0 || zero1 !== 0) {
     const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new Error(`${name}: not an IDX file: bad magic number ${magic} (expected 00 00 <type> <ndims>)`);
   }
-  const type = idxTypeByCode(bytes[2]!);
+  const type = idxTypeByCode(code);
   if (!type) {
     throw new Error(
       `${name}: unsupported IDX type code ` +
-        `0x${bytes[2]!.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`,
+        `0x${code.toString(16).padStart(2, '0')} (expected 08, 09, 0b, 0c, 0d or 0e)`,
     );
   }
-  const ndims = bytes[3]!;
   const dataStart = 4 + 4 * ndims;
   if (bytes.length < dataStart) {
     throw new Error(`${name}: truncated header: ${ndims} dims need ${dataStart} bytes, the file has ${bytes.length}`);

@@ -430,7 +430,7 @@ describe.skipIf(!chromiumHere)('the VAE lab as a static folder, in a Chromium wi
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   }, 120_000);
 
-  it('without WebGPU: a banner says so and a CVAE with a 3-d latent trains on the CPU backend, its panels drawn', async () => {
+  it('without WebGPU: a banner, and a CVAE with a 3-d latent trains on the CPU backend, its panels drawn', async () => {
     expect(server).toBeDefined();
     const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS_NO_WEBGPU, timeout: 30_000 });
