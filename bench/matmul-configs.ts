@@ -52,9 +52,11 @@ for (const [M, N, K] of shapes) {
     const kernel = rt.kernel(spec.name, spec.source, spec.slots);
     const tile = blockedTile(cfg);
     const grid: [number, number, number] = [Math.ceil(N / tile.cols), Math.ceil(M / tile.rows), 1];
-    const params = { M, N, K, aStride: 0, bStride: 0, batchOffset: 0, hasBias: 0, act: 0 };
+    const params = { M, N, K, aStride: 0, bStride: 0, batchOffset: 0, hasBias: 0, act: 0, hasRowSums: 0 };
+    const rs = gpu.alloc(4, 'float32');
     return {
-      launch: () => rt.dispatch(kernel, params, [a.gpuBuffer, b.gpuBuffer, a.gpuBuffer, o.gpuBuffer], grid),
+      launch: () =>
+        rt.dispatch(kernel, params, [a.gpuBuffer, b.gpuBuffer, a.gpuBuffer, o.gpuBuffer, rs.gpuBuffer], grid),
       times: [] as number[],
     };
   });

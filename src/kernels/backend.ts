@@ -38,6 +38,12 @@ export interface MatmulDesc {
   /** N values added to every output row before the activation. */
   bias?: Buf;
   activation?: Activation;
+  /**
+   * A second output, from the same pass over A (batch 1 only): rowSums[i] = Σ_p op(A)[i][p],
+   * M values. A Linear layer's weight gradient gzᵀ·x gets its bias gradient (the column sums of
+   * gz) this way, without a reduction of its own.
+   */
+  rowSums?: Buf;
 }
 
 /** Where a strided view starts and how far each index step moves, in elements. */

@@ -6,8 +6,15 @@
 // (whose NaN behaviour is unspecified) are written with comparisons instead: `!(x <= 0)` is
 // true for NaN, so relu(NaN) = NaN, as in the CPU loop.
 // WGSL lets drivers assume floats are never NaN, and Mesa's lavapipe does: there `x != x` and
-// `NaN != y` are *false*. So NaN tests use the bit pattern (`isnan_`) and "not equal" is written
-// as the negation of `==` (which is false for NaN everywhere).
+// `NaN != y` are *false*. So NaN tests use the bit pattern (`is_nan_`, from ./webgpu/wgsl.ts) and
+// "not equal" is written as the negation of `==` (which is false for NaN everywhere).
+//
+// The table is also the one home of each formula the fused kernels use: the matmul epilogue's
+// activations are generated from the unary rows (relu, sigmoid, tanh), the CPU matmul applies
+// their `cpu` functions, and the backward passes (of the elementwise ops, of `linear`, of the
+// fused VAE terms) are the `...Grad` rows.
+
+import { WGSL_IS_NAN } from './webgpu/wgsl.js';
 
 import type { DType } from './backend.js';
 
@@ -89,8 +96,8 @@ export const MAP_OPS = {
   sub: { arity: 2, wgsl: 'x - y', cpu: (x, y) => x - y },
   mul: { arity: 2, wgsl: 'x * y', cpu: (x, y) => x * y },
   div: { arity: 2, wgsl: 'x / y', cpu: (x, y) => x / y },
-  maximum: { arity: 2, wgsl: 'select(y, x, x > y || isnan_(x))', cpu: propagatingMax },
-  minimum: { arity: 2, wgsl: 'select(y, x, x < y || isnan_(x))', cpu: propagatingMin },
+  maximum: { arity: 2, wgsl: 'select(y, x, x > y || is_nan_(x))', cpu: propagatingMax },
+  minimum: { arity: 2, wgsl: 'select(y, x, x < y || is_nan_(x))', cpu: propagatingMin },
   gt: { arity: 2, wgsl: 'select(0.0, 1.0, x > y)', cpu: (x, y) => bool(x > y) },
   ge: { arity: 2, wgsl: 'select(0.0, 1.0, x >= y)', cpu: (x, y) => bool(x >= y) },
   lt: { arity: 2, wgsl: 'select(0.0, 1.0, x < y)', cpu: (x, y) => bool(x < y) },
@@ -103,8 +110,32 @@ export const MAP_OPS = {
     wgsl: 'select(0.0, x, x > 0.0) - x * y + log1p_(exp(-abs(x)))',
     cpu: (x, y) => (x > 0 ? x : 0) - x * y + log1p(Math.exp(-Math.abs(x))),
   },
+  // derivatives of the activations from their output y, times the incoming gradient x = dy
+  // (relu' = [y > 0], sigmoid' = y (1 - y), tanh' = 1 - y²): the backward of relu/sigmoid/tanh
+  // and of `linear`'s fused epilogue
+  reluGrad: { arity: 2, wgsl: 'x * select(0.0, 1.0, y > 0.0)', cpu: (x, y) => x * bool(y > 0) },
+  sigmoidGrad: { arity: 2, wgsl: 'x * y * (1.0 - y)', cpu: (x, y) => x * y * (1 - y) },
+  tanhGrad: { arity: 2, wgsl: 'x * (1.0 - y * y)', cpu: (x, y) => x * (1 - y * y) },
+  // KL(N(mu, exp(lv)) || N(0, 1)) of one latent dim, x = mu, y = lv (Kingma & Welling 2014, app. B)
+  klStdNormal: {
+    arity: 2,
+    wgsl: '0.5 * (x * x + exp(y) - 1.0 - y)',
+    cpu: (x, y) => 0.5 * (x * x + Math.exp(y) - 1 - y),
+  },
+  // its derivative by lv, times x = dy: dy (exp(lv) - 1) / 2  (by mu it is dy mu: \`mul\`)
+  klStdNormalGradLogvar: { arity: 2, wgsl: 'x * 0.5 * (exp(y) - 1.0)', cpu: (x, y) => x * 0.5 * (Math.exp(y) - 1) },
   // ternary: where(cond, a, b)
   where: { arity: 3, wgsl: 'select(y, z, x == 0.0)', cpu: (x, y, z) => (x !== 0 ? y : z) },
+  // the reparameterization z = mu + exp(lv / 2) eps with x = mu, y = lv, z = eps
+  reparameterize: { arity: 3, wgsl: 'x + exp(0.5 * y) * z', cpu: (x, y, z) => x + Math.exp(0.5 * y) * z },
+  // its derivative by lv, times x = dz: dz eps exp(lv / 2) / 2, with y = lv, z = eps (by mu: dz)
+  reparameterizeGradLogvar: {
+    arity: 3,
+    wgsl: '0.5 * x * z * exp(0.5 * y)',
+    cpu: (x, y, z) => 0.5 * x * z * Math.exp(0.5 * y),
+  },
+  // d bce(l, t) / dl times the incoming gradient: (sigmoid(l) - t) dy, x = l, y = t, z = dy
+  bceWithLogitsGrad: { arity: 3, wgsl: '(sigmoid_(x) - y) * z', cpu: (x, y, z) => (sigmoid(x) - y) * z },
 } as const satisfies Record<string, MapOpDef>;
 
 export type MapOp = keyof typeof MAP_OPS;
@@ -123,11 +154,7 @@ export function checkMapOutput(op: MapOp, inputs: readonly DType[], out: DType):
 }
 
 /** WGSL functions the expressions above call (WGSL has no log1p, and its tanh/pow need care). */
-export const WGSL_MAP_HELPERS = /* wgsl */ `
-fn isnan_(x: f32) -> bool {
-  // exponent all ones, mantissa not zero; a bit test, because drivers may fold x != x to false
-  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
-}
+export const WGSL_MAP_HELPERS = /* wgsl */ `${WGSL_IS_NAN}
 fn log1p_(x: f32) -> f32 {
   // log(1+x) loses x's low bits when |x| is small; the ratio x/((1+x)-1) restores them.
   let u = 1.0 + x;
@@ -169,7 +196,7 @@ fn tanh_(x: f32) -> f32 {
 fn pow_(x: f32, p: f32) -> f32 {
   if (p == 0.0) { return 1.0; }
   let r = pow(abs(x), p);
-  if (x >= 0.0 || isnan_(x)) { return select(r, x, isnan_(x)); }
+  if (x >= 0.0 || is_nan_(x)) { return select(r, x, is_nan_(x)); }
   // a NaN: through a \`let\`, since a constant expression may not evaluate to NaN in WGSL
   let nan_bits = 0x7fc00000u;
   if (p != floor(p)) { return bitcast<f32>(nan_bits); }

@@ -2,6 +2,7 @@
 // Every function returns one value per example: sums over the last (latent) axis. Each runs in
 // its own tidy scope: only the result outlives the call.
 import { randn } from '../tensor/creation.js';
+import { klStdNormalSum, reparameterizeWith } from '../tensor/ops/vae-terms.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 
@@ -16,7 +17,7 @@ export const LOG_2PI = Math.log(2 * Math.PI);
 export function reparameterize(mu: Tensor, logvar: Tensor): Tensor {
   return tidy(() => {
     const eps = randn([...mu.shape], { dtype: mu.dtype, backend: mu.backend });
-    return mu.add(logvar.mul(0.5).exp().mul(eps));
+    return reparameterizeWith(mu, logvar, eps); // one fused kernel (tensor/ops/vae-terms.ts)
   });
 }
 
@@ -25,7 +26,7 @@ export function reparameterize(mu: Tensor, logvar: Tensor): Tensor {
  * form of Kingma & Welling 2014, appendix B (there as -KL).
  */
 export function klToStandardNormal(mu: Tensor, logvar: Tensor): Tensor {
-  return tidy(() => mu.square().add(logvar.exp()).sub(1).sub(logvar).sum(-1).mul(0.5));
+  return klStdNormalSum(mu, logvar); // fused: one kernel (tensor/ops/vae-terms.ts)
 }
 
 /**

@@ -4,7 +4,7 @@
 //   gaussian:  the decoder outputs the mean m; -log p(x|z) = ½ Σ ((x - m)²/s² + log 2π s²),
 //              with log s² fixed or a learned per-pixel parameter.
 // negLogLikelihood runs in its own tidy scope: only the result outlives the call.
-import { binaryCrossEntropyWithLogits } from '../tensor/ops/loss.js';
+import { bceWithLogitsSum } from '../tensor/ops/vae-terms.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import { LOG_2PI } from './gaussian.js';
@@ -14,7 +14,7 @@ export type Likelihood = 'bernoulli' | 'gaussian';
 /** -log P(x|z) per example (summed over the last axis), from the decoder's output `out`. */
 export function negLogLikelihood(kind: Likelihood, out: Tensor, x: Tensor, logVariance: Tensor | number): Tensor {
   return tidy(() => {
-    if (kind === 'bernoulli') return binaryCrossEntropyWithLogits(out, x, { reduction: 'none' }).sum(-1);
+    if (kind === 'bernoulli') return bceWithLogitsSum(out, x); // fused: one kernel (tensor/ops/vae-terms.ts)
     const sq = x.sub(out).square();
     if (typeof logVariance === 'number')
       return sq

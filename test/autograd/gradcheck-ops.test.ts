@@ -14,6 +14,7 @@ import {
   where,
   type Tensor,
 } from '../../src/index.js';
+import { bceWithLogitsSum, klStdNormalSum, reparameterizeWith } from '../../src/tensor/ops/vae-terms.js';
 import { broadcastPairArb, shapeArb } from '../helpers/shapes.js';
 
 const seedArb = fc.integer({ min: 0, max: 1e6 });
@@ -96,6 +97,30 @@ const binary: [string, (a: Tensor, b: Tensor) => Tensor, (s: number[]) => Tensor
     randn,
   ],
 ];
+
+describe('gradcheck: the fused VAE terms', () => {
+  const fused: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+    ['reparameterize (eps fixed)', (m, lv) => reparameterizeWith(m, lv, lv.detach().mul(0).add(0.7))],
+    ['KL to N(0, I), summed over the last axis', (m, lv) => klStdNormalSum(m, lv)],
+    ['BCE from logits, summed over the last axis', (l, t) => bceWithLogitsSum(l, t.sigmoid())],
+  ];
+  for (const [name, fn] of fused) {
+    it(name, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 6 }),
+          seedArb,
+          async (b, d, seed) => {
+            manualSeed(seed);
+            await check(fn, [randn([b, d]), randn([b, d])]);
+          },
+        ),
+        { numRuns: 6 },
+      );
+    });
+  }
+});
 
 describe('gradcheck: binary ops with broadcasting', () => {
   for (const [name, fn, make] of binary) {

@@ -16,6 +16,7 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { referenceBackend } from '../../src/tensor/backends.js';
+import { bceWithLogitsSum, klStdNormalSum, reparameterizeWith } from '../../src/tensor/ops/vae-terms.js';
 import { broadcastPairArb, shapeArb, sizeOf } from '../helpers/shapes.js';
 import { describeWebGPU, expectClose, randomArray } from '../helpers/gpu.js';
 
@@ -120,6 +121,22 @@ const cases: Case[] = [
     shapes: fc.tuple(dim(40), dim(40), dim(40)).map(([b, i, o]) => [[b, i], [o, i], [o]]),
     domains: [act === 'relu' ? 'awayFromZero' : 'any', 'any', 'any'] as Domain[],
     fn: (x: Tensor, w: Tensor, b: Tensor) => linear(x, w, b, act),
+  })),
+  // the fused VAE terms (tensor/ops/vae-terms.ts): same-shape inputs, sums over the last axis
+  ...(
+    [
+      ['fused reparameterize', (m, lv, e) => reparameterizeWith(m, lv, e.detach()).add(e)],
+      ['fused KL to N(0, I)', (m, lv, e) => klStdNormalSum(m, lv).add(e.sum(-1))],
+      ['fused BCE from logits, summed', (l, t, e) => bceWithLogitsSum(l, t.sigmoid()).add(e.sum(-1))],
+    ] as [string, (...xs: Tensor[]) => Tensor][]
+  ).map(([name, fn]) => ({
+    name,
+    shapes: fc.tuple(dim(), dim(40)).map(([b, d]) => [
+      [b, d],
+      [b, d],
+      [b, d],
+    ]),
+    fn,
   })),
   {
     name: 'reshape / transpose / permute / slice / expand / concat',

@@ -61,13 +61,17 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
       gb = gpu.upload(bData, 'float32');
     const gbias = c.bias ? gpu.upload(biasData, 'float32') : undefined;
     const gout = poisoned(gpu, outSize);
+    // op(A)'s row sums (a Linear layer's bias gradient) ride along whenever the batch is 1
+    const sums = c.batch === 1;
+    const grs = sums ? poisoned(gpu, c.m) : undefined;
     gpu.setMatmulStrategy(strategy);
-    gpu.matmul(ga, gb, gout, { ...desc, bias: gbias });
+    gpu.matmul(ga, gb, gout, { ...desc, bias: gbias, rowSums: grs });
 
     const ca = cpu.upload(aData, 'float32'),
       cb = cpu.upload(bData, 'float32');
     const cout = cpu.alloc(outSize, 'float32');
-    cpu.matmul(ca, cb, cout, { ...desc, bias: c.bias ? cpu.upload(biasData, 'float32') : undefined });
+    const crs = sums ? cpu.alloc(c.m, 'float32') : undefined;
+    cpu.matmul(ca, cb, cout, { ...desc, bias: c.bias ? cpu.upload(biasData, 'float32') : undefined, rowSums: crs });
     // error bound: float32 accumulation of K products, relative to Σ|a||b| (+|bias|)
     const absA = cpu.upload(aData.map(Math.abs), 'float32'),
       absB = cpu.upload(bData.map(Math.abs), 'float32');
@@ -81,6 +85,16 @@ await describeWebGPU('webgpu matmul', (gpu, cpu) => {
     const tol = Array.from(s, (v) => 2e-6 + (c.k + 2) * 2 ** -23 * v);
 
     expectClose(await gpu.read(gout), await cpu.read(cout), { tol, what: `${strategy} ${JSON.stringify(c)}` });
+    if (grs && crs) {
+      const absSums = cpu.alloc(c.m, 'float32');
+      cpu.matmul(absA, absB, cpu.alloc(outSize, 'float32'), { ...desc, activation: 'none', rowSums: absSums });
+      const rtol = Array.from(await cpu.read(absSums), (v) => 2e-6 + (c.k + 2) * 2 ** -23 * v);
+      expectClose(await gpu.read(grs), await cpu.read(crs), {
+        tol: rtol,
+        what: `${strategy} row sums ${JSON.stringify(c)}`,
+      });
+      gpu.free(grs);
+    }
     [ga, gb, gout, ...(gbias ? [gbias] : [])].forEach((b) => gpu.free(b));
   }
 

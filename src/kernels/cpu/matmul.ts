@@ -1,19 +1,15 @@
 // Reference matmul: the textbook triple loop, with transposes read through index arithmetic,
-// then the optional bias + activation epilogue. Accumulates in float64.
+// then the optional bias + activation epilogue (the activation's row of the elementwise table).
+// Accumulates in float64.
 import type { Activation, MatmulDesc } from '../backend.js';
+import { MAP_OPS, type MapOpDef } from '../elementwise.js';
 import { asCpu, type CpuBuf } from './cpu-buffer.js';
 
+/** The activation's row of the elementwise table (the same formula the WGSL epilogue uses). */
 export function applyActivation(v: number, act: Activation): number {
-  switch (act) {
-    case 'none':
-      return v;
-    case 'relu':
-      return v <= 0 ? 0 : v;
-    case 'sigmoid':
-      return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-    case 'tanh':
-      return Math.tanh(v);
-  }
+  if (act === 'none') return v;
+  const row: MapOpDef = MAP_OPS[act];
+  return row.cpu(v, 0, 0, 0);
 }
 
 export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc): void {
@@ -28,6 +24,15 @@ export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc
     aCol = d.transA ? m : 1;
   const bRow = d.transB ? 1 : n,
     bCol = d.transB ? k : 1;
+  if (d.rowSums) {
+    if (d.batch !== 1) throw new Error(`matmul: rowSums needs batch 1, got ${d.batch}`);
+    const rs = asCpu(d.rowSums).data;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * aRow + p * aCol]!; // in bounds: the shapes were checked
+      rs[i] = s;
+    }
+  }
   const acc = new Float64Array(n);
   // every index below is in bounds by construction (the shapes were checked by the op)
   for (let batch = 0; batch < d.batch; batch++) {

@@ -59,6 +59,8 @@ export class WebGPUBackend implements Backend {
   private dummy: WebGPUBuf | null = null;
   /** Index checks recorded on the device, reported at the next readback. */
   private indexChecks: { flag: WebGPUBuf; fail: (v: IndexViolation) => Error }[] = [];
+  /** Another, bound where a kernel's optional output is absent (a buffer may not be bound read-only and writable at once). */
+  private dummyRw: WebGPUBuf | null = null;
 
   constructor(
     /** The command stream; exposed for benchmarks and custom kernels. */
@@ -200,6 +202,10 @@ export class WebGPUBackend implements Backend {
       throw new Error(`matmul: unknown activation '${desc.activation}'`);
     // (not counted in stats(): it lives as long as the backend)
     this.dummy ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
+    this.dummyRw ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
+    const rowSums = desc.rowSums ? this.own(desc.rowSums, 'matmul') : undefined;
+    if (rowSums && (rowSums === o || rowSums === ia || rowSums === ib || rowSums === bias))
+      throw new Error('matmul: rowSums must be a buffer of its own');
     encodeMatmul(
       this.runtime,
       ia,
@@ -209,6 +215,8 @@ export class WebGPUBackend implements Backend {
       this.strategyFor(desc),
       bias === o ? this.snapshot(bias, temps) : bias,
       this.dummy,
+      rowSums,
+      this.dummyRw,
     );
     temps.forEach((t) => this.free(t));
   }

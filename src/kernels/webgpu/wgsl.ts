@@ -1,9 +1,13 @@
 // Small WGSL pieces shared by several kernels.
 
-/** NaN and infinity tests on the bit pattern: drivers may assume floats are never NaN and fold
- *  `x != x` to false (Mesa's lavapipe does), but they cannot fold integer arithmetic. */
-export const WGSL_FLOAT_BITS = /* wgsl */ `
-fn is_nan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+/** The one NaN test of every kernel, on the bit pattern (exponent all ones, mantissa not zero):
+ *  drivers may assume floats are never NaN and fold `x != x` to false (Mesa's lavapipe does),
+ *  but they cannot fold integer arithmetic. */
+export const WGSL_IS_NAN = /* wgsl */ `
+fn is_nan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }`;
+
+/** NaN and infinity from their bits (see WGSL_IS_NAN). */
+export const WGSL_FLOAT_BITS = /* wgsl */ `${WGSL_IS_NAN}
 // Infinities from their bits at run time: a WGSL constant expression may not evaluate to ±inf.
 fn f32_from_bits_(b: u32) -> f32 { return bitcast<f32>(b); }
 const POS_INF_ = 0x7f800000u;

@@ -2,6 +2,7 @@
 // (the vector-Jacobian product, written with other ops). dy is the gradient of the output.
 // Broadcast inputs get their gradient summed back to their own shape by sumToShape.
 import { record } from '../../autograd/record.js';
+import type { Activation } from '../../kernels/backend.js';
 import type { MapOp } from '../../kernels/elementwise.js';
 import { defaultFloatDType } from '../backends.js';
 import { full } from '../creation.js';
@@ -113,19 +114,19 @@ export function abs(x: Tensor): Tensor {
 // y = max(x, 0);  dx = dy * [y > 0]
 export function relu(x: Tensor): Tensor {
   const y = runMap('relu', 'relu', [x]);
-  return record('relu', [x], y, [y], (dy, [y]) => [dy.mul(y.gt(0))]);
+  return record('relu', [x], y, [y], (dy, [y]) => [activationVjp('relu', dy, y)]);
 }
 
 // y = 1 / (1 + exp(-x));  dx = dy * y (1 - y)
 export function sigmoid(x: Tensor): Tensor {
   const y = runMap('sigmoid', 'sigmoid', [x]);
-  return record('sigmoid', [x], y, [y], (dy, [y]) => [dy.mul(y).mul(oneMinus(y))]);
+  return record('sigmoid', [x], y, [y], (dy, [y]) => [activationVjp('sigmoid', dy, y)]);
 }
 
 // y = tanh(x);  dx = dy (1 - y^2)
 export function tanh(x: Tensor): Tensor {
   const y = runMap('tanh', 'tanh', [x]);
-  return record('tanh', [x], y, [y], (dy, [y]) => [dy.mul(oneMinus(y.square()))]);
+  return record('tanh', [x], y, [y], (dy, [y]) => [activationVjp('tanh', dy, y)]);
 }
 
 // y = log(1 + exp(x));  dx = dy * sigmoid(x)
@@ -152,9 +153,14 @@ export function silu(x: Tensor): Tensor {
   return record('silu', [x], runMap('silu', 'silu', [x]), [x], (dy, [x]) => [dy.mul(runMap('silu', 'siluGrad', [x]))]);
 }
 
-/** 1 - x, in one kernel. */
-function oneMinus(x: Tensor): Tensor {
-  return runMap('rsub', 'rsubScalar', [x], { param: 1 });
+const ACTIVATION_GRAD = { relu: 'reluGrad', sigmoid: 'sigmoidGrad', tanh: 'tanhGrad' } as const;
+
+/**
+ * The backward of an activation, read off its output y: dy · act'(x) in one kernel (the
+ * `...Grad` rows of the op table). relu, sigmoid, tanh and `linear`'s fused epilogue share it.
+ */
+export function activationVjp(act: Activation, dy: Tensor, y: Tensor): Tensor {
+  return act === 'none' ? dy : runMap(`${act} backward`, ACTIVATION_GRAD[act], [dy, y]);
 }
 
 // ---- maximum / minimum: the gradient goes to the input that was chosen ----

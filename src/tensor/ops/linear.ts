@@ -1,14 +1,15 @@
 // The fused Linear layer: y = act(x Wᵀ + b) in one matmul dispatch (bias and activation in its
 // epilogue). W is [out, in] as in PyTorch. With z = x Wᵀ + b and gz = dy * act'(z):
 //   dx = gz W,  dW = gzᵀ x,  db = sum of gz over rows.
-// act'(z) is read off the output: relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1 - y².
+// act'(z) is read off the output by the activation's own backward (activationVjp), and db comes
+// out of the dW product (the row sums of gzᵀ), so the backward is three dispatches at most.
 import { record } from '../../autograd/record.js';
 import type { Activation as FusedActivation } from '../../kernels/backend.js';
-import { runMap } from '../dispatch.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { tidy } from '../tidy.js';
-import { matmulRaw } from './matmul.js';
+import { activationVjp } from './elementwise.js';
+import { matmulRaw, matmulTransposedWithColumnSums } from './matmul.js';
 
 /**
  * The activation of a Linear layer or an MLP: 'relu', 'sigmoid' and 'tanh' run fused in the
@@ -16,19 +17,6 @@ import { matmulRaw } from './matmul.js';
  * derivative needs the input, run as their own elementwise op after it.
  */
 export type Activation = FusedActivation | 'gelu' | 'silu';
-
-function activationGrad(dy: Tensor, y: Tensor, act: FusedActivation): Tensor {
-  switch (act) {
-    case 'none':
-      return dy;
-    case 'relu':
-      return dy.mul(y.gt(0));
-    case 'sigmoid':
-      return dy.mul(y).mul(runMap('sigmoid grad', 'rsubScalar', [y], { param: 1 }));
-    case 'tanh':
-      return dy.mul(runMap('tanh grad', 'rsubScalar', [y.square()], { param: 1 }));
-  }
-}
 
 /**
  * y = act(x Wᵀ + b) (torch.nn.functional.linear followed by the activation): W is [out, in], x is
@@ -61,11 +49,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   const inputs: readonly Tensor[] = bias ? [x, weight, bias] : [x, weight];
   const xShape = x.shape;
   return record('linear', inputs, y, [x, weight, y], (dy, [x, w, y], needs) => {
-    const gz = activationGrad(dy.reshape([-1, outF]), y.reshape([-1, outF]), activation);
-    return [
-      needs[0] ? matmulRaw('linear backward', gz, w).reshape([...xShape]) : null,
-      needs[1] ? matmulRaw('linear backward', gz, x.reshape([-1, inF]), { transA: true }) : null,
-      ...(bias ? [needs[2] ? gz.sum(0) : null] : []),
-    ];
+    const gz = activationVjp(activation, dy.reshape([-1, outF]), y.reshape([-1, outF]));
+    const dx = needs[0] ? matmulRaw('linear backward', gz, w).reshape([...xShape]) : null;
+    const x2 = x.reshape([-1, inF]);
+    if (!bias) return [dx, needs[1] ? matmulRaw('linear backward', gz, x2, { transA: true }) : null];
+    // dW and db from one dispatch (db = the column sums of gz, made during the pass for gzᵀ x)
+    const [dw, db] = matmulTransposedWithColumnSums('linear backward', gz, x2);
+    return [dx, needs[1] ? dw : null, needs[2] ? db : null];
   });
 }

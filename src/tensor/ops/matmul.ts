@@ -3,7 +3,7 @@
 //   Y = A B  =>  dA = dY Bᵀ,  dB = Aᵀ dY   (summed over broadcast batch dims)
 import { record } from '../../autograd/record.js';
 import type { Activation } from '../../kernels/backend.js';
-import { runMatmul, withShape } from '../dispatch.js';
+import { empty, floatDType, runMatmul, sameBackend, withShape } from '../dispatch.js';
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
@@ -14,6 +14,33 @@ export interface MatmulExtras {
   /** Added to every output row (length N) before the activation. */
   bias?: Tensor;
   activation?: Activation;
+}
+
+/**
+ * gᵀ x for 2-D g [k, m] and x [k, n], and the column sums of g (m values), from one dispatch
+ * and no autograd: a Linear layer's weight and bias gradients (the sums ride along the pass
+ * over g that the product makes anyway).
+ */
+export function matmulTransposedWithColumnSums(name: string, g: Tensor, x: Tensor): [Tensor, Tensor] {
+  if (g.rank !== 2 || x.rank !== 2 || g.shape[0] !== x.shape[0])
+    throw new Error(`${name}: ${fmt(g.shape)}ᵀ @ ${fmt(x.shape)}: expected 2-D operands with the same number of rows`);
+  const [k, m] = g.shape as [number, number];
+  const n = x.shape[1]!;
+  const backend = sameBackend(name, [g, x]);
+  const dtype = floatDType(name, [g, x]);
+  const out = empty(backend, [m, n], dtype);
+  const sums = empty(backend, [m], dtype);
+  if (k === 0 || m === 0) {
+    if (out.size > 0) backend.fill(out.buf, 0);
+    if (sums.size > 0) backend.fill(sums.buf, 0);
+  } else if (n === 0) {
+    sums.dispose();
+    return [out, g.sum(0)];
+  } else {
+    const desc = { batch: 1, m, n, k, transA: true, transB: false, aBatchStride: 0, bBatchStride: 0 } as const;
+    backend.matmul(g.buf, x.buf, out.buf, { ...desc, rowSums: sums.buf });
+  }
+  return [out, sums];
 }
 
 /** op(A) @ op(B) with no autograd: the batching logic shared by matmul and linear. */

@@ -28,15 +28,23 @@ export function sum(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   return record('sum', [x], out, [], (dy) => [expandBack(dy, kept, shape)]);
 }
 
-// y = sum / count;  dx = dy / count broadcast back
+// y = sum / count;  dx = dy / count broadcast back (one scaling, broadcasting kernel)
 export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
+  floatDType('mean', [x]);
   const ax = normalizeAxes('mean', axes, x.rank);
   const count = ax.reduce((n, a) => n * at(x.shape, a, 'axis'), 1);
   if (count === 0) throw new Error(`mean: no elements to average in ${x.describe()}`);
-  const s = sum(x, ax, keepdims);
-  const m = s.mul(1 / count);
-  s.dispose();
-  return m;
+  const kept = keptShape(x.shape, ax);
+  const shape = x.shape;
+  const y = () => {
+    const s = runReduce('sum', x, ax);
+    const m = runMap('mean', 'mulScalar', [s], { param: 1 / count });
+    s.dispose();
+    return keepdims ? withShape(m, kept) : m;
+  };
+  return record('mean', [x], y, [], (dy) => [
+    runMap('mean backward', 'mulScalar', [dy.reshape([...kept])], { param: 1 / count, shape }),
+  ]);
 }
 
 // y = max over axes;  dx = dy on the arg-max elements (split evenly between ties)

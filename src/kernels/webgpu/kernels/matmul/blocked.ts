@@ -104,6 +104,9 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
       );
   }
 
+  // --- op(A)'s row sums ride along (a Linear layer's bias gradient): R adds per step
+  for (const t of range(R)) body.push(`    rs${t} += a${t};`);
+
   // --- the multiply-adds
   for (const t of range(R))
     for (const q of range(Q)) body.push(`    acc${t}_${q} = fma(vec4<f32>(a${t}), b${q}, acc${t}_${q});`);
@@ -126,6 +129,9 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
       store.push(`  if (hasBias != 0u) { bias${q} = vec4<f32>(${cols.join(', ')}); }`);
     }
   }
+  store.push(`  if (hasRowSums != 0u && col0 == 0u) {`);
+  for (const t of range(R)) store.push(`    if (row0 + ${t}u < M) { RS[row0 + ${t}u] = rs${t}; }`);
+  store.push('  }');
   store.push(`  for (var t = 0u; t < min(${R}u, M - row0); t++) {`);
   for (const q of range(Q)) store.push(`    let y${q} = act4_(tile[${Q}u * t + ${q}u] + bias${q}, act);`);
   if (v.outVec) {
@@ -138,6 +144,7 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
   store.push('  }');
 
   const accs = range(R).flatMap((t) => range(Q).map((q) => `  var acc${t}_${q} = vec4<f32>(0.0);`));
+  for (const t of range(R)) accs.push(`  var rs${t} = 0.0;`);
   const source = `${MATMUL_HELPERS}
 ${paramsDecl(MATMUL_SLOTS)}
 ${matmulBindings(v)}

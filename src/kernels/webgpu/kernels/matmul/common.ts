@@ -2,7 +2,7 @@
 // reads op(A)[i][p] and op(B)[p][j] from storage (transposes are index arithmetic, never a copy),
 // and the fused epilogue out = act(acc + bias[j]).
 import type { Activation } from '../../../backend.js';
-import { WGSL_MAP_HELPERS } from '../../../elementwise.js';
+import { MAP_OPS, WGSL_MAP_HELPERS } from '../../../elementwise.js';
 import { u32, type ParamSlot } from '../../params.js';
 
 export type MatmulStrategy = 'naive' | 'blocked' | 'tiled';
@@ -35,7 +35,7 @@ export function variantName(s: MatmulStrategy, v: MatmulVariant): string {
 
 /** M, N, K; the batch strides of A and B (0 = one matrix shared by all); the first batch entry
  *  of this dispatch (batches beyond 65535 take several dispatches); the epilogue: whether to add
- *  the bias, and which activation (ACTIVATION_CODE). */
+ *  the bias, and which activation (ACTIVATION_CODE); whether to write op(A)'s row sums. */
 export const MATMUL_SLOTS: readonly ParamSlot[] = [
   u32('M'),
   u32('N'),
@@ -45,11 +45,21 @@ export const MATMUL_SLOTS: readonly ParamSlot[] = [
   u32('batchOffset'),
   u32('hasBias'),
   u32('act'),
+  u32('hasRowSums'),
 ];
 
-export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
+/** The epilogue's activations, each a unary row of the elementwise table; code = index + 1 (0 = none). */
+export const EPILOGUE_ACTIVATIONS = ['relu', 'sigmoid', 'tanh'] as const satisfies readonly Exclude<
+  Activation,
+  'none'
+>[];
+export const ACTIVATION_CODE: Record<Activation, number> = Object.fromEntries([
+  ['none', 0],
+  ...EPILOGUE_ACTIVATIONS.map((a, i) => [a, i + 1]),
+]) as Record<Activation, number>;
 
-/** Storage bindings 1.. : A, B, bias (a dummy buffer when hasBias = 0), O; scalar or vec4. */
+/** Storage bindings 1.. : A, B, bias (a dummy buffer when hasBias = 0), O; scalar or vec4; and
+ *  RS, op(A)'s row sums (another dummy when hasRowSums = 0). */
 export function matmulBindings(v: MatmulVariant): string {
   const t = (vec: boolean): string => (vec ? 'vec4<f32>' : 'f32');
   return [
@@ -57,6 +67,7 @@ export function matmulBindings(v: MatmulVariant): string {
     `@group(0) @binding(2) var<storage, read> B: array<${t(v.bVec)}>;`,
     `@group(0) @binding(3) var<storage, read> bias: array<${t(v.outVec)}>;`,
     `@group(0) @binding(4) var<storage, read_write> O: array<${t(v.outVec)}>;`,
+    `@group(0) @binding(5) var<storage, read_write> RS: array<f32>;`,
   ].join('\n');
 }
 
@@ -70,15 +81,14 @@ export function bIndex(v: MatmulVariant, p: string, j: string): string {
 }
 
 /**
- * The epilogue's activation, chosen at run time by the uniform \`act\` (ACTIVATION_CODE), with
- * the same formulas as the CPU's applyActivation: relu keeps NaN (x <= 0 is false for NaN).
+ * The epilogue's activation, chosen at run time by the uniform \`act\` (ACTIVATION_CODE), each
+ * case generated from the activation's row of the elementwise table (so the matmul epilogue,
+ * the CPU matmul and the elementwise op compute the same formula).
  */
 export const MATMUL_HELPERS = `${WGSL_MAP_HELPERS}
 fn act_(x: f32, act: u32) -> f32 {
   switch act {
-    case 1u: { return select(x, 0.0, x <= 0.0); }
-    case 2u: { return sigmoid_(x); }
-    case 3u: { return tanh_(x); }
+${EPILOGUE_ACTIVATIONS.map((a) => `    case ${ACTIVATION_CODE[a]}u: { return ${MAP_OPS[a].wgsl}; }`).join('\n')}
     default: { return x; }
   }
 }

@@ -71,12 +71,18 @@ export function encodeMatmul(
   bias: WebGPUBuf | undefined,
   /** Bound in the bias slot when there is no bias (never read). */
   dummy: WebGPUBuf,
+  /** op(A)'s row sums, when wanted (MatmulDesc.rowSums). */
+  rowSums: WebGPUBuf | undefined,
+  /** Bound in the row-sums slot when there are none (never written): not `dummy`, which is bound read-only. */
+  dummyRw: WebGPUBuf,
 ): void {
   const { m, n, k, batch } = d;
   if (![m, n, k, batch].every((x) => Number.isInteger(x) && x >= 0))
     throw new Error(`matmul: bad sizes m=${m} n=${n} k=${k} batch=${batch}`);
   if (out.size < batch * m * n) throw new Error(`matmul: output holds ${out.size} elements, needs ${batch * m * n}`);
   if (bias && bias.size < n) throw new Error(`matmul: bias holds ${bias.size} elements, needs ${n}`);
+  if (rowSums && batch !== 1) throw new Error(`matmul: rowSums needs batch 1, got ${batch}`);
+  if (rowSums && rowSums.size < m) throw new Error(`matmul: rowSums holds ${rowSums.size} elements, needs ${m}`);
   if (m === 0 || n === 0 || batch === 0) return;
   const need = (buf: WebGPUBuf, stride: number, rows: number, name: string): void => {
     const last = (batch - 1) * stride + rows * k;
@@ -92,9 +98,9 @@ export function encodeMatmul(
     gy = Math.ceil(m / p.rows);
   if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM)
     throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
-  const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer];
-  const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'] };
-  const label = rt.profiling ? matmulLabel(strategy, d, !!bias) : undefined;
+  const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer, (rowSums ?? dummyRw).gpuBuffer];
+  const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'], hasRowSums: rowSums ? 1 : 0 };
+  const label = rt.profiling ? matmulLabel(strategy, d, !!bias, !!rowSums) : undefined;
   for (let first = 0; first < batch; first += MAX_WORKGROUPS_PER_DIM) {
     const count = Math.min(MAX_WORKGROUPS_PER_DIM, batch - first);
     const params = {
@@ -111,10 +117,10 @@ export function encodeMatmul(
 }
 
 /** "matmul blocked NT bias+relu 128×784·784×400" (op(A) is M×K, op(B) K×N): a profile's row. */
-export function matmulLabel(strategy: MatmulStrategy, d: MatmulDesc, bias: boolean): string {
+export function matmulLabel(strategy: MatmulStrategy, d: MatmulDesc, bias: boolean, rowSums = false): string {
   const t = `${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'}`;
   const act = d.activation && d.activation !== 'none' ? d.activation : '';
-  const epi = [bias ? 'bias' : '', act].filter(Boolean).join('+');
+  const epi = [bias ? 'bias' : '', act, rowSums ? 'rowsums' : ''].filter(Boolean).join('+');
   const batch = d.batch > 1 ? `${d.batch}×` : '';
   return `matmul ${strategy} ${t}${epi ? ` ${epi}` : ''} ${batch}${d.m}×${d.k}·${d.k}×${d.n}`;
 }

@@ -35,6 +35,11 @@ ${paramsLets(MATMUL_SLOTS)}
     acc += A[${aIndex(s, 'i', 'p')}] * B[${bIndex(s, 'p', 'j')}];
   }
   if (hasBias != 0u) { acc += bias[j]; }
+  if (hasRowSums != 0u && j == 0u) {
+    var s = 0.0;
+    for (var p = 0u; p < K; p++) { s += A[${aIndex(s, 'i', 'p')}]; }
+    RS[i] = s;
+  }
   O[batch * M * N + i * N + j] = act_(acc, act);
 }`;
   return { name: variantName('naive', s), source, slots: MATMUL_SLOTS };

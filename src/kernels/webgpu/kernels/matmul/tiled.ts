@@ -47,7 +47,12 @@ export function tiledMatmul(v: MatmulVariant): KernelSpec {
     `      }`,
     `    }`,
   ];
-  const store: string[] = ['  var bv = vec4<f32>(0.0);'];
+  const store: string[] = [
+    '  if (hasRowSums != 0u && tileCol == 0u && l.x == 0u) {',
+    ...[0, 1, 2, 3].map((c) => `    if (r0 + ${c}u < M) { RS[r0 + ${c}u] = rs.${LANE[c]}; }`),
+    '  }',
+    '  var bv = vec4<f32>(0.0);',
+  ];
   store.push(
     s.outVec
       ? `  if (hasBias != 0u) { bv = bias[min(c0 / 4u, N / 4u - 1u)]; }`
@@ -83,6 +88,7 @@ ${paramsLets(MATMUL_SLOTS)}
   let aBase = batch * aStride;
   let bBase = batch * bStride;
   let oBase = batch * M * N;
+  var rs = vec4<f32>(0.0); // op(A)'s row sums for rows r0 .. r0 + 3
   var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
   // no early return: every invocation must reach every barrier
   for (var k0 = 0u; k0 < K; k0 += ${TK}u) {
@@ -91,6 +97,7 @@ ${loads.join('\n')}
     for (var kk = 0u; kk < min(${TK}u, K - k0); kk++) {
       let a = As[kk * 16u + l.y];
       let b = Bs[kk * 16u + l.x];
+      rs += a;
       acc0 = fma(vec4<f32>(a.x), b, acc0);
       acc1 = fma(vec4<f32>(a.y), b, acc1);
       acc2 = fma(vec4<f32>(a.z), b, acc2);
