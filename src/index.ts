@@ -109,6 +109,7 @@ export {
   logStandardNormalDensity,
 } from './vae/gaussian.js';
 export { negLogLikelihood, meanImage, type Likelihood } from './vae/likelihood.js';
+export type { TermReduction } from './tensor/ops/vae-terms.js';
 export { importanceWeightedLogLikelihood, activeUnits } from './vae/evaluate.js';
 // checkpoints as bytes (config.json text + model.safetensors bytes); files are in 'vae-webgpu/node'
 export {

@@ -121,6 +121,19 @@ export interface Backend {
   /** Reduces `axes` of x (shape inShape); out has inShape's size with those axes removed. */
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void;
   /**
+   * out = scale · Σ over `axes` of op(inputs) for float inputs of the same shape inShape: an
+   * elementwise op of the table folded straight into a sum, the terms never stored (a VAE's BCE
+   * and KL terms, a mean). Optional: without it the tensor layer runs map, reduce and a scaling.
+   */
+  mapSum?(
+    op: MapOp,
+    inputs: readonly Buf[],
+    inShape: Shape,
+    axes: readonly number[],
+    out: Buf,
+    opts?: { param?: number; scale?: number },
+  ): void;
+  /**
    * out (int32, inShape without `axis`) = the position along `axis` of the largest (argmax) or
    * smallest (argmin) element. Ties go to the first position; a NaN beats every number (the first
    * NaN's position is the answer, as in PyTorch, where max and min propagate NaN too).
@@ -136,6 +149,16 @@ export interface Backend {
   random(out: Buf, desc: RandomDesc): void;
   /** One Adam step, in place on param, m and v. */
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void;
+  /**
+   * Optional: buffers of these sizes laid into one allocation (each still a Buf of its own, freed
+   * on its own), so that a kernel can update them all at once (adamParts).
+   */
+  allocParts?(sizes: readonly number[], dtype: DType): Buf[];
+  /**
+   * Optional, with allocParts: the Adam step for every parameter at once (one dispatch on
+   * WebGPU), where params, m and v are each the parts of one allocation, laid out alike.
+   */
+  adamParts?(params: readonly Buf[], grads: readonly Buf[], m: readonly Buf[], v: readonly Buf[], desc: AdamDesc): void;
 
   /**
    * Checks that every int32 of buf lies in [0, limit); `fail` builds the error for the first

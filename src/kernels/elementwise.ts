@@ -122,8 +122,14 @@ export const MAP_OPS = {
     wgsl: '0.5 * (x * x + exp(y) - 1.0 - y)',
     cpu: (x, y) => 0.5 * (x * x + Math.exp(y) - 1 - y),
   },
-  // its derivative by lv, times x = dy: dy (exp(lv) - 1) / 2  (by mu it is dy mu: \`mul\`)
-  klStdNormalGradLogvar: { arity: 2, wgsl: 'x * 0.5 * (exp(y) - 1.0)', cpu: (x, y) => x * 0.5 * (Math.exp(y) - 1) },
+  // its derivative by lv, times x = dy and the scale p: p dy (exp(lv) - 1) / 2 (by mu: scaledMul)
+  klStdNormalGradLogvar: {
+    arity: 2,
+    wgsl: 'x * p * 0.5 * (exp(y) - 1.0)',
+    cpu: (x, y, _z, p) => x * p * 0.5 * (Math.exp(y) - 1),
+  },
+  // x y p: a product and a scale (the 1/batch of a mean) in one kernel
+  scaledMul: { arity: 2, wgsl: 'x * y * p', cpu: (x, y, _z, p) => x * y * p },
   // ternary: where(cond, a, b)
   where: { arity: 3, wgsl: 'select(y, z, x == 0.0)', cpu: (x, y, z) => (x !== 0 ? y : z) },
   // the reparameterization z = mu + exp(lv / 2) eps with x = mu, y = lv, z = eps
@@ -134,8 +140,12 @@ export const MAP_OPS = {
     wgsl: '0.5 * x * z * exp(0.5 * y)',
     cpu: (x, y, z) => 0.5 * x * z * Math.exp(0.5 * y),
   },
-  // d bce(l, t) / dl times the incoming gradient: (sigmoid(l) - t) dy, x = l, y = t, z = dy
-  bceWithLogitsGrad: { arity: 3, wgsl: '(sigmoid_(x) - y) * z', cpu: (x, y, z) => (sigmoid(x) - y) * z },
+  // d bce(l, t) / dl times the incoming gradient and a scale: (sigmoid(l) - t) dy p, x = l, y = t, z = dy
+  bceWithLogitsGrad: {
+    arity: 3,
+    wgsl: '(sigmoid_(x) - y) * z * p',
+    cpu: (x, y, z, p) => (sigmoid(x) - y) * z * p,
+  },
 } as const satisfies Record<string, MapOpDef>;
 
 export type MapOp = keyof typeof MAP_OPS;

@@ -1,12 +1,15 @@
 // Optimizers update parameters in place from their .grad, outside the graph.
 //   SGD:  v = momentum v + g (+ wd p);  p -= lr v
-//   Adam: one fused kernel per parameter (see kernels/cpu/adam.ts for the maths).
+//   Adam: one fused kernel for every parameter at once where the backend can lay the parameters
+//   and the moments out in one allocation each (allocParts + adamParts), else one per parameter
+//   (see kernels/cpu/adam.ts for the maths).
 // The learning rate lives here and only here: `lr` is read at every step() and may be set
 // between steps (by hand or from a schedule), and it is saved with the rest of the optimizer's
 // state (stateDict(), and the checkpoints `vae train` writes).
 import { noGrad } from '../autograd/grad-mode.js';
+import type { AdamDesc } from '../kernels/backend.js';
 import { zeros } from '../tensor/creation.js';
-import { empty, runCopy } from '../tensor/dispatch.js';
+import { empty, packedCopies, runCopy } from '../tensor/dispatch.js';
 import { at, contiguousStrides, fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { keep, tidy } from '../tensor/tidy.js';
@@ -300,6 +303,8 @@ export class Adam extends Optimizer {
   private t = 0;
   private m: Tensor[];
   private v: Tensor[];
+  /** The buffers of the last packing (parameters, m, v as parts of one allocation each). */
+  private packed: { p: readonly unknown[]; m: readonly unknown[]; v: readonly unknown[] } | null = null;
 
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
     super('Adam', params, opts.lr ?? ADAM_DEFAULTS.lr);
@@ -343,10 +348,52 @@ export class Adam extends Optimizer {
       bias1: 1 - this.#beta1 ** this.t,
       bias2: 1 - this.#beta2 ** this.t,
     };
+    if (this.stepAllAtOnce(desc)) return;
     this.params.forEach((p, i) => {
       if (!p.grad) return;
       p.backend.adam(p.buf, p.grad.buf, at(this.m, i).buf, at(this.v, i).buf, desc);
     });
+  }
+
+  /**
+   * One dispatch for every parameter (WebGPU): the parameters, m and v each live in one
+   * allocation. They are packed (copied there; each parameter tensor keeps its identity and
+   * now points into the allocation) on the first step, and again if a parameter or moment was
+   * replaced since (a checkpoint loaded, an assign). False when this cannot apply: the backend
+   * has no adamParts, the parameters are not all float32 on one backend, or one has no gradient.
+   */
+  private stepAllAtOnce(desc: AdamDesc): boolean {
+    const be = this.params[0]?.backend;
+    if (!be?.adamParts || !be.allocParts) return false;
+    if (!this.params.every((p) => p.backend === be && p.dtype === 'float32' && p.grad?.backend === be)) return false;
+    const bufs = (ts: readonly Tensor[]) => ts.map((t) => t.buf);
+    const same = (a: readonly unknown[], b: readonly unknown[]) =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    const k = this.packed;
+    if (!k || !same(k.p, bufs(this.params)) || !same(k.m, bufs(this.m)) || !same(k.v, bufs(this.v))) {
+      const [p, m, v] = [packedCopies(this.params), packedCopies(this.m), packedCopies(this.v)];
+      if (!p || !m || !v) return false;
+      // each tensor keeps its identity (references from stateDict() stay valid): its storage moves
+      for (const [tensors, parts] of [
+        [this.params, p],
+        [this.m, m],
+        [this.v, v],
+      ] as const) {
+        tensors.forEach((t, i) => {
+          t.assign(parts[i]!);
+          parts[i]!.dispose();
+        });
+      }
+      this.packed = { p: bufs(this.params), m: bufs(this.m), v: bufs(this.v) };
+    }
+    be.adamParts(
+      bufs(this.params),
+      this.params.map((p) => p.grad!.buf),
+      bufs(this.m),
+      bufs(this.v),
+      desc,
+    );
+    return true;
   }
 
   stateTensors(): Record<string, Tensor> {

@@ -3,6 +3,7 @@
 // in ops/ are built from these.
 import type { Backend, DType, Layout, MatmulDesc, ReduceOp, Shape, TypedArray } from '../kernels/backend.js';
 import { MAP_OPS, type MapOp } from '../kernels/elementwise.js';
+import { contiguousStrides } from '../kernels/layout.js';
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from './shape.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
@@ -162,4 +163,69 @@ export function runMatmul(
   }
   backend.matmul(a.buf, b.buf, out.buf, bias ? { ...desc, bias: bias.buf } : desc);
   return out;
+}
+
+/**
+ * scale · Σ over `axes` (normalised, sorted) of op(inputs), for float inputs of one shape: a
+ * single kernel where the backend has mapSum (the terms are never stored), else map, reduce
+ * and a scaling.
+ */
+export function runMapSum(
+  name: string,
+  op: MapOp,
+  inputs: readonly Tensor[],
+  axes: readonly number[],
+  opts: { param?: number; scale?: number } = {},
+): Tensor {
+  const backend = sameBackend(name, inputs);
+  const dtype = floatDType(name, inputs);
+  const shape = inputs[0]!.shape;
+  if (!inputs.every((t) => shapesEqual(t.shape, shape)))
+    throw new Error(`internal: ${name}: mapSum needs inputs of one shape, got ${inputs.map((t) => fmt(t.shape))}`);
+  const scale = opts.scale ?? 1;
+  if (backend.mapSum && sizeOf(shape) > 0) {
+    const out = empty(
+      backend,
+      shape.filter((_, i) => !axes.includes(i)),
+      dtype,
+    );
+    backend.mapSum(
+      op,
+      inputs.map((t) => t.buf),
+      shape,
+      axes,
+      out.buf,
+      { param: opts.param ?? 0, scale },
+    );
+    return out;
+  }
+  const terms = runMap(name, op, inputs, { param: opts.param });
+  const sum = runReduce('sum', terms, axes);
+  terms.dispose();
+  if (scale === 1) return sum;
+  const scaled = runMap(name, 'mulScalar', [sum], { param: scale });
+  sum.dispose();
+  return scaled;
+}
+
+/**
+ * Copies of `tensors` laid into one allocation of their backend (Backend.allocParts), each a
+ * tensor of its own; null when the backend cannot do that. An optimizer packs its parameters and
+ * moments this way so that one kernel updates all of them.
+ */
+export function packedCopies(tensors: readonly Tensor[]): Tensor[] | null {
+  const backend = tensors[0]?.backend;
+  if (!backend?.allocParts || !tensors.every((t) => t.backend === backend)) return null;
+  const dtype = tensors[0]!.dtype;
+  if (!tensors.every((t) => t.dtype === dtype)) return null;
+  const parts = backend.allocParts(
+    tensors.map((t) => t.size),
+    dtype,
+  );
+  return tensors.map((t, i) => {
+    const part = new Tensor(new Storage(backend, parts[i]!), t.shape, dtype);
+    const layout = { offset: 0, strides: contiguousStrides(t.shape) };
+    if (t.size > 0) runCopy(t, layout, part, layout, t.shape);
+    return part;
+  });
 }

@@ -2,7 +2,7 @@
 // Every function returns one value per example: sums over the last (latent) axis. Each runs in
 // its own tidy scope: only the result outlives the call.
 import { randn } from '../tensor/creation.js';
-import { klStdNormalSum, reparameterizeWith } from '../tensor/ops/vae-terms.js';
+import { klStdNormalSum, reparameterizeWith, type TermReduction } from '../tensor/ops/vae-terms.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 
@@ -22,11 +22,11 @@ export function reparameterize(mu: Tensor, logvar: Tensor): Tensor {
 }
 
 /**
- * KL(N(mu, sigma²) || N(0, I)) = ½ Σ (mu² + sigma² - 1 - log sigma²), per example: the closed
- * form of Kingma & Welling 2014, appendix B (there as -KL).
+ * KL(N(mu, sigma²) || N(0, I)) = ½ Σ (mu² + sigma² - 1 - log sigma²), per example (or, with
+ * 'batchMean', its mean over the batch), in one kernel (tensor/ops/vae-terms.ts).
  */
-export function klToStandardNormal(mu: Tensor, logvar: Tensor): Tensor {
-  return klStdNormalSum(mu, logvar); // fused: one kernel (tensor/ops/vae-terms.ts)
+export function klToStandardNormal(mu: Tensor, logvar: Tensor, reduction: TermReduction = 'example'): Tensor {
+  return klStdNormalSum(mu, logvar, reduction);
 }
 
 /**

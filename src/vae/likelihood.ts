@@ -4,17 +4,27 @@
 //   gaussian:  the decoder outputs the mean m; -log p(x|z) = ½ Σ ((x - m)²/s² + log 2π s²),
 //              with log s² fixed or a learned per-pixel parameter.
 // negLogLikelihood runs in its own tidy scope: only the result outlives the call.
-import { bceWithLogitsSum } from '../tensor/ops/vae-terms.js';
+import { bceWithLogitsSum, type TermReduction } from '../tensor/ops/vae-terms.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import { LOG_2PI } from './gaussian.js';
 
 export type Likelihood = 'bernoulli' | 'gaussian';
 
-/** -log P(x|z) per example (summed over the last axis), from the decoder's output `out`. */
-export function negLogLikelihood(kind: Likelihood, out: Tensor, x: Tensor, logVariance: Tensor | number): Tensor {
+/**
+ * -log P(x|z) per example (summed over the last axis), or with 'batchMean' its mean over the
+ * batch (for a Bernoulli decoder in the same single kernel), from the decoder's output `out`.
+ */
+export function negLogLikelihood(
+  kind: Likelihood,
+  out: Tensor,
+  x: Tensor,
+  logVariance: Tensor | number,
+  reduction: TermReduction = 'example',
+): Tensor {
   return tidy(() => {
-    if (kind === 'bernoulli') return bceWithLogitsSum(out, x); // fused: one kernel (tensor/ops/vae-terms.ts)
+    if (kind === 'bernoulli') return bceWithLogitsSum(out, x, reduction); // fused: tensor/ops/vae-terms.ts
+    if (reduction === 'batchMean') return negLogLikelihood(kind, out, x, logVariance).mean();
     const sq = x.sub(out).square();
     if (typeof logVariance === 'number')
       return sq

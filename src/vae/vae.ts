@@ -22,6 +22,7 @@ import { MLP } from '../nn/mlp.js';
 import { Module } from '../nn/module.js';
 import { klBetweenGaussians, klToStandardNormal, reparameterize } from './gaussian.js';
 import { meanImage, negLogLikelihood, type Likelihood } from './likelihood.js';
+import type { TermReduction } from '../tensor/ops/vae-terms.js';
 
 export interface VAEConfig {
   /** Pixels per image (784 for MNIST). */
@@ -165,19 +166,21 @@ export class VAE extends Module {
     });
   }
 
-  /** -log P(x|z) per example, from the decoder's raw output. */
-  reconstructionNLL(raw: Tensor, x: Tensor): Tensor {
+  /** -log P(x|z) per example (or its batch mean), from the decoder's raw output. */
+  reconstructionNLL(raw: Tensor, x: Tensor, reduction: TermReduction = 'example'): Tensor {
     const logVar = this.learnedLogVariance
       ? this.parameter('decoderLogVariance')
       : (this.config.fixedLogVariance ?? Math.log(0.01));
-    return negLogLikelihood(this.config.likelihood, raw, x, logVar);
+    return negLogLikelihood(this.config.likelihood, raw, x, logVar, reduction);
   }
 
-  /** KL(Q(z|x) || P(z[|y])) per example, in closed form. */
-  klTerm(q: Posterior, y?: Tensor): Tensor {
+  /** KL(Q(z|x) || P(z[|y])) per example (or its batch mean), in closed form. */
+  klTerm(q: Posterior, y?: Tensor, reduction: TermReduction = 'example'): Tensor {
     return tidy(() => {
       const p = this.prior(y);
-      return p ? klBetweenGaussians(q.mu, q.logvar, p.mu, p.logvar) : klToStandardNormal(q.mu, q.logvar);
+      if (!p) return klToStandardNormal(q.mu, q.logvar, reduction);
+      const kl = klBetweenGaussians(q.mu, q.logvar, p.mu, p.logvar);
+      return reduction === 'example' ? kl : kl.mean();
     });
   }
 
@@ -199,10 +202,13 @@ export class VAE extends Module {
   elbo(x: Tensor, opts: { y?: Tensor; beta?: number } = {}): ElboTerms {
     const beta = opts.beta ?? 1;
     return tidy(() => {
-      const { recon, kl } = this.elboTerms(x, opts.y);
-      const [reconMean, klMean] = [recon.mean(), kl.mean()];
-      const loss = beta === 1 ? reconMean.add(klMean) : reconMean.add(klMean.mul(beta));
-      return { loss, recon: reconMean, kl: klMean };
+      const q = this.encode(x, opts.y);
+      const raw = this.decodeRaw(reparameterize(q.mu, q.logvar), opts.y);
+      // the batch means straight from the fused terms: one kernel each way (tensor/ops/vae-terms.ts)
+      const recon = this.reconstructionNLL(raw, x, 'batchMean');
+      const kl = this.klTerm(q, opts.y, 'batchMean');
+      const loss = beta === 1 ? recon.add(kl) : recon.add(kl.mul(beta));
+      return { loss, recon, kl };
     });
   }
 

@@ -103,6 +103,12 @@ describe('gradcheck: the fused VAE terms', () => {
     ['reparameterize (eps fixed)', (m, lv) => reparameterizeWith(m, lv, lv.detach().mul(0).add(0.7))],
     ['KL to N(0, I), summed over the last axis', (m, lv) => klStdNormalSum(m, lv)],
     ['BCE from logits, summed over the last axis', (l, t) => bceWithLogitsSum(l, t.sigmoid())],
+    ['KL to N(0, I), batch mean', (m, lv) => klStdNormalSum(m, lv, 'batchMean')],
+    ['BCE from logits, batch mean', (l, t) => bceWithLogitsSum(l, t.sigmoid(), 'batchMean')],
+    [
+      'BCE from logits, broadcast targets',
+      (l, t) => bceWithLogitsSum(l.reshape([1, ...l.shape]).expand([2, ...l.shape]), t.sigmoid(), 'batchMean'),
+    ],
   ];
   for (const [name, fn] of fused) {
     it(name, async () => {

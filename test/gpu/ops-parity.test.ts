@@ -128,6 +128,8 @@ const cases: Case[] = [
       ['fused reparameterize', (m, lv, e) => reparameterizeWith(m, lv, e.detach()).add(e)],
       ['fused KL to N(0, I)', (m, lv, e) => klStdNormalSum(m, lv).add(e.sum(-1))],
       ['fused BCE from logits, summed', (l, t, e) => bceWithLogitsSum(l, t.sigmoid()).add(e.sum(-1))],
+      ['fused KL to N(0, I), batch mean', (m, lv, e) => klStdNormalSum(m, lv, 'batchMean').add(e.sum())],
+      ['fused BCE from logits, batch mean', (l, t, e) => bceWithLogitsSum(l, t.sigmoid(), 'batchMean').add(e.sum())],
     ] as [string, (...xs: Tensor[]) => Tensor][]
   ).map(([name, fn]) => ({
     name,

@@ -25,7 +25,7 @@ import { cpuGather, cpuScatterAdd } from './gather.js';
 import { cpuMap } from './map.js';
 import { cpuMatmul } from './matmul.js';
 import { cpuRandom } from './random.js';
-import { cpuReduce } from './reduce.js';
+import { cpuMapSum, cpuReduce } from './reduce.js';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
@@ -63,6 +63,16 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
     cpuReduce(op, asCpu(x), inShape, axes, asCpu(out));
   }
+  mapSum(
+    op: MapOp,
+    inputs: readonly Buf[],
+    inShape: Shape,
+    axes: readonly number[],
+    out: Buf,
+    opts: { param?: number; scale?: number } = {},
+  ): void {
+    cpuMapSum(op, inputs.map(asCpu), inShape, axes, asCpu(out), opts.param ?? 0, opts.scale ?? 1);
+  }
   argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void {
     cpuArgReduce(op, asCpu(x), inShape, axis, asCpu(out));
   }
@@ -77,6 +87,17 @@ export class CpuBackend implements Backend {
   }
   random(out: Buf, desc: RandomDesc): void {
     cpuRandom(asCpu(out), desc);
+  }
+  allocParts(sizes: readonly number[], dtype: DType): Buf[] {
+    const all = newTypedArray(
+      dtype,
+      sizes.reduce((a, b) => a + b, 0),
+    );
+    let at = 0;
+    return sizes.map((size) => new CpuBuf(all.subarray(at, (at += size)), dtype));
+  }
+  adamParts(params: readonly Buf[], grads: readonly Buf[], m: readonly Buf[], v: readonly Buf[], desc: AdamDesc): void {
+    params.forEach((p, i) => cpuAdam(asCpu(p), asCpu(grads[i]!), asCpu(m[i]!), asCpu(v[i]!), desc));
   }
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
     cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);

@@ -2,7 +2,8 @@
 // whose index is its own with the reduced axes dropped.
 import type { ReduceOp, Shape } from '../backend.js';
 import { contiguousStrides, sizeOf } from '../layout.js';
-import type { CpuBuf } from './cpu-buffer.js';
+import { MAP_OPS, type MapOp, type MapOpDef } from '../elementwise.js';
+import { CpuBuf } from './cpu-buffer.js';
 
 export function cpuReduce(op: ReduceOp, x: CpuBuf, inShape: Shape, axes: readonly number[], out: CpuBuf): void {
   const reduced = new Set(axes);
@@ -35,4 +36,26 @@ export function cpuReduce(op: ReduceOp, x: CpuBuf, inShape: Shape, axes: readonl
     }
   }
   out.data.set(acc);
+}
+
+/** out = scale · Σ over `axes` of op(inputs) for same-shape inputs: the terms stay in float64. */
+export function cpuMapSum(
+  op: MapOp,
+  inputs: readonly CpuBuf[],
+  inShape: Shape,
+  axes: readonly number[],
+  out: CpuBuf,
+  param: number,
+  scale: number,
+): void {
+  const f: MapOpDef['cpu'] = MAP_OPS[op].cpu;
+  const [x, y, z] = inputs.map((b) => b.data);
+  if (!x) throw new Error(`internal: mapSum ${op} got no inputs`);
+  const n = sizeOf(inShape);
+  const terms = new Float64Array(n);
+  // every index is in bounds: the inputs hold the n elements of inShape
+  for (let i = 0; i < n; i++) terms[i] = f(x[i]!, y ? y[i]! : 0, z ? z[i]! : 0, param);
+  const sums = new CpuBuf(new Float64Array(out.size), 'float64');
+  cpuReduce('sum', new CpuBuf(terms, 'float64'), inShape, axes, sums);
+  for (let i = 0; i < out.size; i++) out.data[i] = sums.data[i]! * scale;
 }

@@ -3,6 +3,7 @@
 // same kernels over and over. With the parameter block at a dynamic offset, a bind group
 // depends only on (kernel, storage buffers), so it can be reused across dispatches and steps.
 // Entries are dropped when one of their buffers is destroyed.
+import type { BufferBinding } from './buffer.js';
 import type { Kernel } from './pipelines.js';
 
 export class BindGroupCache {
@@ -27,9 +28,10 @@ export class BindGroupCache {
     return id;
   }
 
-  get(kernel: Kernel, uniformBytes: number, buffers: readonly GPUBuffer[]): GPUBindGroup {
-    const ids = buffers.map((b) => this.id(b));
-    const key = `${kernel.id}:${ids.join(',')}`;
+  get(kernel: Kernel, uniformBytes: number, buffers: readonly BufferBinding[]): GPUBindGroup {
+    const ids = buffers.map((b) => this.id('buffer' in b ? b.buffer : b));
+    // a range of a buffer (a part of allocParts) is keyed by its offset and size too
+    const key = `${kernel.id}:${buffers.map((b, i) => ('buffer' in b ? `${ids[i]}@${b.offset}+${b.size}` : ids[i])).join(',')}`;
     const hit = this.groups.get(key);
     if (hit) {
       this.hits++;
@@ -40,7 +42,8 @@ export class BindGroupCache {
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.uniformBuffer, offset: 0, size: uniformBytes } },
     ];
-    for (const [i, buffer] of buffers.entries()) entries.push({ binding: i + 1, resource: { buffer } });
+    for (const [i, b] of buffers.entries())
+      entries.push({ binding: i + 1, resource: 'buffer' in b ? b : { buffer: b } });
     const group = this.device.createBindGroup({ layout: kernel.layout, entries, label: kernel.name });
     this.groups.set(key, group);
     for (const id of new Set(ids)) {

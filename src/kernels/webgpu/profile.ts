@@ -9,6 +9,7 @@
 //    buffer, read when profiling ends.
 //  - 'wall': dispatches are recorded while the work runs normally; the runtime then replays
 //    each one alone and waits for the device, timing it with the CPU clock (sync included).
+import type { BufferBinding } from './buffer.js';
 import { MAP_READ, Usage } from './gpu-api.js';
 import type { ParamValues } from './params.js';
 import type { Kernel } from './pipelines.js';
@@ -42,7 +43,7 @@ export interface Profile {
 interface Recorded {
   kernel: Kernel;
   params: ParamValues;
-  buffers: readonly GPUBuffer[];
+  buffers: readonly BufferBinding[];
   grid: readonly [number, number, number];
   label: string;
 }
@@ -106,7 +107,7 @@ export class KernelProfiler {
   record(
     kernel: Kernel,
     params: ParamValues,
-    buffers: readonly GPUBuffer[],
+    buffers: readonly BufferBinding[],
     grid: readonly [number, number, number],
     label: string,
   ): void {

@@ -12,6 +12,7 @@
 // queue after the previous submit, whose commands have therefore already read their parameters.
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool } from './buffer-pool.js';
+import type { BufferBinding } from './buffer.js';
 import { MAP_READ, Usage } from './gpu-api.js';
 import { packParams, paramBytes, type ParamSlot, type ParamValues } from './params.js';
 import { PipelineCache, type Kernel } from './pipelines.js';
@@ -205,7 +206,7 @@ export class Runtime {
   dispatch(
     kernel: Kernel,
     params: ParamValues,
-    buffers: readonly GPUBuffer[],
+    buffers: readonly BufferBinding[],
     grid: readonly [number, number, number],
     label?: string,
   ): void {
@@ -280,14 +281,14 @@ export class Runtime {
     this.pool.onSubmitted(); // nothing unsubmitted can use the freed buffers any more
   }
 
-  /** Copies `bytes` of `buffer` back to the host after all recorded work. */
-  async read(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  /** Copies `bytes` of `buffer` (from byte `offset`) back to the host after all recorded work. */
+  async read(buffer: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
     await this.settleErrors();
     this.check();
     if (bytes === 0) return new ArrayBuffer(0);
     const staging = this.readPool.acquire(bytes);
     this.endPass();
-    this.ensureEncoder().copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    this.ensureEncoder().copyBufferToBuffer(buffer, offset, staging, 0, bytes);
     this.flush();
     await politely(() => this.pipelines.settled());
     try {

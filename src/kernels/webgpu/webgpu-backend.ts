@@ -20,8 +20,8 @@ import type {
 import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../layout.js';
 import type { AdapterSummary } from './adapter-summary.js';
-import { WebGPUBuf } from './buffer.js';
-import { encodeAdam } from './kernels/adam.js';
+import { PART_ALIGN, WebGPUBuf } from './buffer.js';
+import { encodeAdam, encodeAdamParts } from './kernels/adam.js';
 import { encodeArgReduce } from './kernels/arg-reduce.js';
 import { encodeCheckIndices, NO_VIOLATION } from './kernels/check-indices.js';
 import { encodeCopy } from './kernels/copy.js';
@@ -31,7 +31,7 @@ import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
 import { encodeRandom } from './kernels/random.js';
-import { encodeReduce } from './kernels/reduce.js';
+import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
 import type { Runtime } from './runtime.js';
 
@@ -110,7 +110,33 @@ export class WebGPUBackend implements Backend {
     b.freed = true;
     this.liveBuffers--;
     this.liveBytes -= b.byteLength;
-    this.runtime.pool.release(b.gpuBuffer);
+    if (!b.shared) this.runtime.pool.release(b.gpuBuffer);
+    else if (--b.shared.parts === 0) this.runtime.pool.release(b.shared.buffer);
+  }
+
+  /**
+   * Buffers of the given sizes laid into one GPUBuffer, each starting at a multiple of 256 bytes
+   * (a storage binding's offset alignment everywhere): each is a Buf of its own (bound as its
+   * own range, freed on its own), and a kernel can also bind them all at once (adamParts).
+   */
+  allocParts(sizes: readonly number[], dtype: DType): WebGPUBuf[] {
+    this.runtime.check();
+    checkDtype(dtype);
+    const align = Math.max(PART_ALIGN, this.device.limits.minStorageBufferOffsetAlignment) / 4;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      if (!Number.isInteger(size) || size < 0)
+        throw new Error(`webgpu allocParts: sizes must be non-negative integers, got ${size}`);
+      offsets.push(total);
+      total += Math.ceil(Math.max(1, size) / align) * align;
+    }
+    const shared = { buffer: this.runtime.pool.acquire(Math.max(1, total) * 4), bytes: total * 4, parts: sizes.length };
+    return sizes.map((size, i) => {
+      this.liveBuffers++;
+      this.liveBytes += size * 4;
+      return new WebGPUBuf(shared.buffer, size, dtype, this, offsets[i]! * 4, shared);
+    });
   }
 
   upload(data: TypedArray, dtype: DType): WebGPUBuf {
@@ -126,7 +152,7 @@ export class WebGPUBackend implements Backend {
           ? data
           : Float32Array.from(data);
     if (typed.length > 0)
-      this.device.queue.writeBuffer(buf.gpuBuffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+      this.device.queue.writeBuffer(buf.gpuBuffer, buf.offset, typed.buffer, typed.byteOffset, typed.byteLength);
     return buf;
   }
 
@@ -134,7 +160,7 @@ export class WebGPUBackend implements Backend {
     await this.runtime.settleErrors(); // so a compile error beats the errors it causes
     const b = this.own(buf, 'read');
     await this.reportIndexChecks();
-    const bytes = await this.runtime.read(b.gpuBuffer, b.byteLength);
+    const bytes = await this.runtime.read(b.gpuBuffer, b.byteLength, b.offset);
     return b.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
   }
 
@@ -177,7 +203,7 @@ export class WebGPUBackend implements Backend {
       const b = this.own(inp.buf, 'map');
       if (b.size < sizeOf(inp.shape))
         throw new Error(`map: input holds ${b.size} elements, shape [${inp.shape}] needs ${sizeOf(inp.shape)}`);
-      return { buf: b === o ? this.snapshot(b, temps) : b, shape: inp.shape };
+      return { buf: b.gpuBuffer === o.gpuBuffer ? this.snapshot(b, temps) : b, shape: inp.shape };
     });
     if (o.dtype === 'int32') {
       // identity into int32: a broadcast copy, so the 32-bit words never pass through f32
@@ -194,7 +220,7 @@ export class WebGPUBackend implements Backend {
     const input = (x: Buf) => {
       const buf = this.own(x, 'matmul');
       if (buf.dtype !== 'float32') throw new Error(`matmul: inputs must be float32, got ${buf.dtype}`);
-      return buf === o ? this.snapshot(buf, temps) : buf;
+      return buf.gpuBuffer === o.gpuBuffer ? this.snapshot(buf, temps) : buf;
     };
     const [ia, ib] = [input(a), input(b)];
     const bias = desc.bias ? this.own(desc.bias, 'matmul') : undefined;
@@ -204,7 +230,7 @@ export class WebGPUBackend implements Backend {
     this.dummy ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
     this.dummyRw ??= new WebGPUBuf(this.runtime.pool.acquire(16), 4, 'float32', this);
     const rowSums = desc.rowSums ? this.own(desc.rowSums, 'matmul') : undefined;
-    if (rowSums && (rowSums === o || rowSums === ia || rowSums === ib || rowSums === bias))
+    if (rowSums && [o, ia, ib, bias].some((x) => x?.gpuBuffer === rowSums.gpuBuffer))
       throw new Error('matmul: rowSums must be a buffer of its own');
     encodeMatmul(
       this.runtime,
@@ -213,7 +239,7 @@ export class WebGPUBackend implements Backend {
       o,
       desc,
       this.strategyFor(desc),
-      bias === o ? this.snapshot(bias, temps) : bias,
+      bias && bias.gpuBuffer === o.gpuBuffer ? this.snapshot(bias, temps) : bias,
       this.dummy,
       rowSums,
       this.dummyRw,
@@ -221,12 +247,27 @@ export class WebGPUBackend implements Backend {
     temps.forEach((t) => this.free(t));
   }
 
+  mapSum(
+    op: MapOp,
+    inputs: readonly Buf[],
+    inShape: Shape,
+    axes: readonly number[],
+    out: Buf,
+    opts: { param?: number; scale?: number } = {},
+  ): void {
+    const o = this.own(out, 'mapSum');
+    const xs = inputs.map((x) => this.own(x, 'mapSum'));
+    if ([o, ...xs].some((b) => b.dtype !== 'float32')) throw new Error('mapSum: float32 only on webgpu');
+    if (xs.includes(o)) throw new Error('mapSum: the output may not be one of the inputs');
+    encodeMapSum(this.runtime, op, xs, inShape, axes, o, opts.param ?? 0, opts.scale ?? 1);
+  }
+
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void {
     const xb = this.own(x, 'reduce');
     const o = this.own(out, 'reduce');
     if (xb.dtype !== 'float32' || o.dtype !== 'float32') throw new Error('reduce: float32 only on webgpu');
     const temps: WebGPUBuf[] = [];
-    encodeReduce(this.runtime, op, xb === o ? this.snapshot(xb, temps) : xb, inShape, axes, o);
+    encodeReduce(this.runtime, op, xb.gpuBuffer === o.gpuBuffer ? this.snapshot(xb, temps) : xb, inShape, axes, o);
     temps.forEach((t) => this.free(t));
   }
 
@@ -244,7 +285,10 @@ export class WebGPUBackend implements Backend {
     if (ib.dtype !== 'int32') throw new Error(`gather: index must be int32, got ${ib.dtype}`);
     if (o.dtype !== xb.dtype) throw new Error(`gather: output ${o.dtype} differs from input ${xb.dtype}`);
     const temps: WebGPUBuf[] = [];
-    const [xs, is] = [xb, ib].map((b) => (b === o ? this.snapshot(b, temps) : b)) as [WebGPUBuf, WebGPUBuf];
+    const [xs, is] = [xb, ib].map((b) => (b.gpuBuffer === o.gpuBuffer ? this.snapshot(b, temps) : b)) as [
+      WebGPUBuf,
+      WebGPUBuf,
+    ];
     encodeGather(this.runtime, xs, is, o, desc);
     temps.forEach((t) => this.free(t));
   }
@@ -256,7 +300,10 @@ export class WebGPUBackend implements Backend {
     if (ib.dtype !== 'int32') throw new Error(`scatterAdd: index must be int32, got ${ib.dtype}`);
     if (o.dtype !== 'float32' || sb.dtype !== 'float32') throw new Error('scatterAdd: float32 only on webgpu');
     const temps: WebGPUBuf[] = [];
-    const [ss, is] = [sb, ib].map((b) => (b === o ? this.snapshot(b, temps) : b)) as [WebGPUBuf, WebGPUBuf];
+    const [ss, is] = [sb, ib].map((b) => (b.gpuBuffer === o.gpuBuffer ? this.snapshot(b, temps) : b)) as [
+      WebGPUBuf,
+      WebGPUBuf,
+    ];
     encodeScatterAdd(this.runtime, ss, is, o, desc);
     temps.forEach((t) => this.free(t));
   }
@@ -265,12 +312,17 @@ export class WebGPUBackend implements Backend {
     const s = this.own(src, 'copy');
     const d = this.own(dst, 'copy');
     const temps: WebGPUBuf[] = [];
-    encodeCopy(this.runtime, s === d ? this.snapshot(s, temps) : s, srcLayout, d, dstLayout, shape);
+    encodeCopy(this.runtime, s.gpuBuffer === d.gpuBuffer ? this.snapshot(s, temps) : s, srcLayout, d, dstLayout, shape);
     temps.forEach((t) => this.free(t));
   }
 
   random(out: Buf, desc: RandomDesc): void {
     encodeRandom(this.runtime, this.own(out, 'random'), desc);
+  }
+
+  adamParts(params: readonly Buf[], grads: readonly Buf[], m: readonly Buf[], v: readonly Buf[], desc: AdamDesc): void {
+    const own = (bs: readonly Buf[]) => bs.map((b) => this.own(b, 'adam'));
+    encodeAdamParts(this.runtime, own(params), own(grads), own(m), own(v), desc);
   }
 
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {

@@ -6,13 +6,16 @@
 export const WGSL_IS_NAN = /* wgsl */ `
 fn is_nan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }`;
 
-/** NaN and infinity from their bits (see WGSL_IS_NAN). */
-export const WGSL_FLOAT_BITS = /* wgsl */ `${WGSL_IS_NAN}
+/** Infinities from their bits at run time (a WGSL constant expression may not be ±inf). */
+export const WGSL_INF_BITS = /* wgsl */ `
 // Infinities from their bits at run time: a WGSL constant expression may not evaluate to ±inf.
 fn f32_from_bits_(b: u32) -> f32 { return bitcast<f32>(b); }
 const POS_INF_ = 0x7f800000u;
 const NEG_INF_ = 0xff800000u;
 `;
+
+/** NaN and infinity from their bits (see WGSL_IS_NAN). */
+export const WGSL_FLOAT_BITS = `${WGSL_IS_NAN}${WGSL_INF_BITS}`;
 
 /** WGSL element type of a buffer of the given dtype. */
 export function wgslScalar(dtype: 'float32' | 'int32'): 'f32' | 'i32' {

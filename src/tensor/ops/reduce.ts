@@ -1,7 +1,7 @@
 // Reductions over any set of axes, with keepdims. Their backward broadcasts the gradient back
 // over the reduced axes (a broadcasting identity map: no copy kernel of its own).
 import { record } from '../../autograd/record.js';
-import { floatDType, runMap, runReduce, withShape } from '../dispatch.js';
+import { floatDType, runMap, runMapSum, runReduce, withShape } from '../dispatch.js';
 import { at, normalizeAxes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -37,9 +37,7 @@ export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   const kept = keptShape(x.shape, ax);
   const shape = x.shape;
   const y = () => {
-    const s = runReduce('sum', x, ax);
-    const m = runMap('mean', 'mulScalar', [s], { param: 1 / count });
-    s.dispose();
+    const m = runMapSum('mean', 'identity', [x], ax, { scale: 1 / count });
     return keepdims ? withShape(m, kept) : m;
   };
   return record('mean', [x], y, [], (dy) => [

@@ -8,7 +8,8 @@
 //   klStdNormalSum:  Σ_j ½ (mu² + exp(lv) - 1 - lv); dmu = dy mu,  dlv = dy (exp(lv) - 1) / 2
 //   bceWithLogitsSum: Σ_j max(l,0) - l t + log(1 + exp(-|l|));  dl = dy (σ(l) - t),  dt = -dy l
 import { record } from '../../autograd/record.js';
-import { runMap, runReduce } from '../dispatch.js';
+import { runMap, runMapSum } from '../dispatch.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
 
@@ -17,8 +18,41 @@ function needsAxis(op: string, ...xs: Tensor[]): void {
   if (xs.every((x) => x.rank < 1)) throw new Error(`${op}: the inputs are scalars; there is no last axis to sum`);
 }
 
-/** dy (one value per example: the shape without the last axis) lined up against the last axis. */
-const perExample = (dy: Tensor): Tensor => dy.reshape([...dy.shape, 1]);
+/**
+ * How a term is reduced: 'example' sums the last axis (one value per example); 'batchMean'
+ * also averages those over every other axis (the ELBO's batch mean) in the same kernel.
+ */
+export type TermReduction = 'example' | 'batchMean';
+
+/**
+ * Σ over the last axis of op(a, b) (and the mean over the rest for 'batchMean'), with the
+ * factor its backward multiplies dy by: one kernel when a and b have one shape (mapSum), else
+ * the broadcast map, then the sums.
+ */
+function reduceTerms(
+  name: string,
+  op: 'klStdNormal' | 'bceWithLogits',
+  a: Tensor,
+  b: Tensor,
+  how: TermReduction,
+): { y: () => Tensor; scale: number } {
+  const shape = broadcastShapes(name, a.shape, b.shape);
+  const rank = shape.length;
+  const examples = shape.slice(0, -1).reduce((n, d) => n * d, 1);
+  const scale = how === 'batchMean' ? 1 / Math.max(1, examples) : 1;
+  const axes = how === 'batchMean' ? [...Array(rank).keys()] : [rank - 1];
+  const y = () => {
+    if (shapesEqual(a.shape, b.shape)) return runMapSum(name, op, [a, b], axes, { scale });
+    const terms = runMap(name, op, [a, b]);
+    const sums = runMapSum(name, 'identity', [terms], axes, { scale });
+    terms.dispose();
+    return sums;
+  };
+  return { y, scale };
+}
+
+/** dy lined up against the terms: per example over the last axis, or a scalar for the batch mean. */
+const lineUp = (dy: Tensor, how: TermReduction): Tensor => (how === 'batchMean' ? dy : dy.reshape([...dy.shape, 1]));
 
 /** z = mu + exp(logvar / 2) · eps for a given eps (outside the graph: no gradient). */
 export function reparameterizeWith(mu: Tensor, logvar: Tensor, eps: Tensor): Tensor {
@@ -30,40 +64,39 @@ export function reparameterizeWith(mu: Tensor, logvar: Tensor, eps: Tensor): Ten
   ]);
 }
 
-/** KL(N(mu, exp(logvar)) || N(0, I)) summed over the last axis: one value per example. */
-export function klStdNormalSum(mu: Tensor, logvar: Tensor): Tensor {
+/**
+ * KL(N(mu, exp(logvar)) || N(0, I)) summed over the last axis: one value per example, or their
+ * mean over the batch.
+ */
+export function klStdNormalSum(mu: Tensor, logvar: Tensor, how: TermReduction = 'example'): Tensor {
   needsAxis('klToStandardNormal', mu, logvar);
   const [sm, sl] = [mu.shape, logvar.shape];
-  const y = () => {
-    const terms = runMap('klToStandardNormal', 'klStdNormal', [mu, logvar]);
-    const sum = runReduce('sum', terms, [terms.rank - 1]);
-    terms.dispose();
-    return sum;
-  };
+  const { y, scale } = reduceTerms('klToStandardNormal', 'klStdNormal', mu, logvar, how);
   return record('klToStandardNormal', [mu, logvar], y, [mu, logvar], (dy, [m, lv], needs) => {
-    const g = perExample(dy);
+    const g = lineUp(dy, how);
     return [
-      needs[0] ? sumToShape(runMap('klToStandardNormal backward', 'mul', [g, m]), sm) : null,
-      needs[1] ? sumToShape(runMap('klToStandardNormal backward', 'klStdNormalGradLogvar', [g, lv]), sl) : null,
+      needs[0] ? sumToShape(runMap('klToStandardNormal backward', 'scaledMul', [g, m], { param: scale }), sm) : null,
+      needs[1]
+        ? sumToShape(runMap('klToStandardNormal backward', 'klStdNormalGradLogvar', [g, lv], { param: scale }), sl)
+        : null,
     ];
   });
 }
 
-/** Binary cross-entropy from logits, summed over the last axis: one value per example. */
-export function bceWithLogitsSum(logits: Tensor, targets: Tensor): Tensor {
+/**
+ * Binary cross-entropy from logits, summed over the last axis: one value per example, or their
+ * mean over the batch.
+ */
+export function bceWithLogitsSum(logits: Tensor, targets: Tensor, how: TermReduction = 'example'): Tensor {
   needsAxis('binaryCrossEntropyWithLogits', logits, targets);
   const [sl, st] = [logits.shape, targets.shape];
-  const y = () => {
-    const terms = runMap('binaryCrossEntropyWithLogits', 'bceWithLogits', [logits, targets]);
-    const sum = runReduce('sum', terms, [terms.rank - 1]);
-    terms.dispose();
-    return sum;
-  };
+  const { y, scale } = reduceTerms('binaryCrossEntropyWithLogits', 'bceWithLogits', logits, targets, how);
   return record('binaryCrossEntropyWithLogits', [logits, targets], y, [logits, targets], (dy, [l, t], needs) => {
-    const g = perExample(dy);
+    const g = lineUp(dy, how);
+    const name = 'binaryCrossEntropyWithLogits backward';
     return [
-      needs[0] ? sumToShape(runMap('binaryCrossEntropyWithLogits backward', 'bceWithLogitsGrad', [l, t, g]), sl) : null,
-      needs[1] ? sumToShape(runMap('binaryCrossEntropyWithLogits backward', 'mul', [g, l]).neg(), st) : null,
+      needs[0] ? sumToShape(runMap(name, 'bceWithLogitsGrad', [l, t, g], { param: scale }), sl) : null,
+      needs[1] ? sumToShape(runMap(name, 'scaledMul', [g, l], { param: -scale }), st) : null,
     ];
   });
 }

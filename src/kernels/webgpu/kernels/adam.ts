@@ -4,7 +4,7 @@
 import type { AdamDesc } from '../../backend.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { GRID_BUILTINS, VEC_WG, vecLoop, vecWorkgroups } from '../grid.js';
-import { f32, paramsDecl, paramsLets, u32 } from '../params.js';
+import { f32, paramsDecl, paramsLets, u32, type ParamSlot } from '../params.js';
 import type { Runtime } from '../runtime.js';
 
 const slots = [u32('n4'), f32('lr'), f32('beta1'), f32('beta2'), f32('eps'), f32('wd'), f32('bias1'), f32('bias2')];
@@ -52,8 +52,114 @@ export function encodeAdam(rt: Runtime, p: WebGPUBuf, g: WebGPUBuf, m: WebGPUBuf
   rt.dispatch(
     kernel,
     params,
-    [p.gpuBuffer, g.gpuBuffer, m.gpuBuffer, v.gpuBuffer],
+    [p.binding, g.binding, m.binding, v.binding],
     vecWorkgroups(n4),
     rt.profiling ? `adam ${p.size}` : undefined,
   );
+}
+
+/**
+ * The same update for many parameters in one dispatch: the parameters, and each of the two
+ * moments, are parts of one allocation (WebGPUBackend.allocParts, with the same layout), bound
+ * whole; the gradients are bound one by one (G of them, up to the adapter's storage-buffer limit
+ * less three — more take another dispatch). Each vec4 of the allocation finds the part it is in
+ * from the part table in the uniforms; the padding between parts is left alone.
+ */
+function partsKernel(g: number): { name: string; source: string; slots: ParamSlot[] } {
+  const partSlots = Array.from({ length: g }, (_, k) => [u32(`s${k}`), u32(`l${k}`)]).flat();
+  const kslots = [...slots, u32('base4'), ...partSlots];
+  const grads = Array.from(
+    { length: g },
+    (_, k) => `@group(0) @binding(${4 + k}) var<storage, read> G${k}: array<vec4<f32>>;`,
+  );
+  const find = Array.from(
+    { length: g },
+    (_, k) => `    ${k ? 'else ' : ''}if (i >= s${k} && i < s${k} + l${k}) { grad = G${k}[i - s${k}]; hit = true; }`,
+  );
+  const source = `${paramsDecl(kslots)}
+@group(0) @binding(1) var<storage, read_write> param: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> m1: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> m2: array<vec4<f32>>;
+${grads.join('\n')}
+fn step_(i: u32, g: vec4<f32>, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bias1: f32, bias2: f32) {
+  let m = beta1 * m1[i] + (1.0 - beta1) * g;
+  let v = beta2 * m2[i] + (1.0 - beta2) * g * g;
+  m1[i] = m;
+  m2[i] = v;
+  let step = (m / bias1) / (sqrt(v / bias2) + eps);
+  let p = param[i];
+  param[i] = p - lr * step - lr * wd * p;
+}
+@compute @workgroup_size(${VEC_WG})
+fn main(${GRID_BUILTINS}) {
+${paramsLets(kslots)}
+${vecLoop(
+  'n4',
+  [
+    '    var grad = vec4<f32>(0.0);',
+    '    var hit = false;',
+    ...find,
+    '    if (hit) { step_(base4 + i, grad, lr, beta1, beta2, eps, wd, bias1, bias2); }',
+  ].join('\n'),
+)}
+}`;
+  return { name: `adam_parts_${g}`, source, slots: kslots };
+}
+
+export function encodeAdamParts(
+  rt: Runtime,
+  params: readonly WebGPUBuf[],
+  grads: readonly WebGPUBuf[],
+  m: readonly WebGPUBuf[],
+  v: readonly WebGPUBuf[],
+  d: AdamDesc,
+): void {
+  const n = params.length;
+  if (grads.length !== n || m.length !== n || v.length !== n)
+    throw new Error(`adam: ${n} parameters but ${grads.length} gradients, ${m.length} and ${v.length} moments`);
+  if (n === 0) return;
+  const [p0, m0, v0] = [params[0]!, m[0]!, v[0]!];
+  for (let i = 0; i < n; i++) {
+    const [p, g, mi, vi] = [params[i]!, grads[i]!, m[i]!, v[i]!];
+    for (const b of [p, g, mi, vi])
+      if (b.dtype !== 'float32') throw new Error(`adam: buffers must be float32, got ${b.dtype}`);
+    if (g.size !== p.size || mi.size !== p.size || vi.size !== p.size)
+      throw new Error(`adam: parameter ${i}: buffer sizes differ (${p.size}, ${g.size}, ${mi.size}, ${vi.size})`);
+    if (!p.shared || p.shared !== p0.shared || mi.shared !== m0.shared || vi.shared !== v0.shared)
+      throw new Error('adam: the parameters and each moment must be parts of one allocation (allocParts)');
+    if (mi.offset !== p.offset || vi.offset !== p.offset)
+      throw new Error(`adam: parameter ${i}: the moments are not laid out like the parameters`);
+    if (g.gpuBuffer === p.gpuBuffer || g.gpuBuffer === mi.gpuBuffer || g.gpuBuffer === vi.gpuBuffer)
+      throw new Error(`adam: gradient ${i} shares memory with the parameters or moments`);
+  }
+  if (new Set([p0.gpuBuffer, m0.gpuBuffer, v0.gpuBuffer]).size !== 3)
+    throw new Error('adam: parameters, m and v must be three different allocations');
+  const per = Math.max(1, rt.device.limits.maxStorageBuffersPerShaderStage - 3);
+  for (let first = 0; first < n; first += per) {
+    const chunk = Array.from({ length: Math.min(per, n - first) }, (_, j) => first + j);
+    const base4 = params[chunk[0]!]!.offset / 16;
+    const last = params[chunk.at(-1)!]!;
+    const n4 = last.offset / 16 + Math.ceil(last.size / 4) - base4;
+    const kernel = rt.variant(`adam|parts|${chunk.length}`, () => partsKernel(chunk.length));
+    const table: Record<string, number> = {};
+    chunk.forEach((i, k) => {
+      table[`s${k}`] = params[i]!.offset / 16 - base4;
+      table[`l${k}`] = Math.ceil(params[i]!.size / 4);
+    });
+    const values = {
+      n4,
+      lr: d.lr,
+      beta1: d.beta1,
+      beta2: d.beta2,
+      eps: d.eps,
+      wd: d.weightDecay,
+      bias1: d.bias1,
+      bias2: d.bias2,
+      base4,
+      ...table,
+    };
+    const buffers = [p0.gpuBuffer, m0.gpuBuffer, v0.gpuBuffer, ...chunk.map((i) => grads[i]!.binding)];
+    const label = rt.profiling ? `adam ${chunk.length} parameters in one dispatch` : undefined;
+    rt.dispatch(kernel, values, buffers, vecWorkgroups(n4), label);
+  }
 }

@@ -60,7 +60,7 @@ export function encodeArgReduce(
   rt.dispatch(
     kernel,
     { outCount, n, inner: sizeOf(inShape.slice(axis + 1)) },
-    [x.gpuBuffer, out.gpuBuffer],
+    [x.binding, out.binding],
     grid1d(Math.ceil(outCount / WG)),
     rt.profiling ? `${op} ${inShape.join('×')} axis ${axis}` : undefined,
   );

@@ -39,6 +39,6 @@ export function encodeCheckIndices(rt: Runtime, x: WebGPUBuf, n: number, limit: 
     slots: valueSlots,
   }));
   // a limit past the largest int32 lets every non-negative value through
-  rt.dispatch(find, { n, limit: Math.min(limit, 2 ** 31) }, [x.gpuBuffer, flag.gpuBuffer], vecWorkgroups(n));
-  rt.dispatch(value, { unused: 0 }, [x.gpuBuffer, flag.gpuBuffer], [1, 1, 1]);
+  rt.dispatch(find, { n, limit: Math.min(limit, 2 ** 31) }, [x.binding, flag.binding], vecWorkgroups(n));
+  rt.dispatch(value, { unused: 0 }, [x.binding, flag.binding], [1, 1, 1]);
 }

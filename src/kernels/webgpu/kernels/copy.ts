@@ -82,7 +82,7 @@ export function encodeCopy(rt: Runtime, src: WebGPUBuf, from: Layout, dst: WebGP
   rt.dispatch(
     kernel,
     params,
-    [src.gpuBuffer, dst.gpuBuffer],
+    [src.binding, dst.binding],
     vecWorkgroups(n),
     rt.profiling ? `copy rank${rank} ${shape.join('×')}` : undefined,
   );

@@ -31,7 +31,7 @@ export function encodeFill(rt: Runtime, out: WebGPUBuf, value: number): void {
   rt.dispatch(
     kernel,
     { n4, bits: bitsOf(value, out.dtype as 'float32' | 'int32') },
-    [out.gpuBuffer],
+    [out.binding],
     vecWorkgroups(n4),
     rt.profiling ? `fill ${out.size}` : undefined,
   );

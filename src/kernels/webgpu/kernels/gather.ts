@@ -117,7 +117,7 @@ export function encodeGather(rt: Runtime, x: WebGPUBuf, index: WebGPUBuf, out: W
   rt.dispatch(
     kernel,
     params,
-    [x.gpuBuffer, index.gpuBuffer, out.gpuBuffer],
+    [x.binding, index.binding, out.binding],
     grid1d(Math.ceil(n / WG)),
     rt.profiling ? `gather ${d.xShape.join('×')}→${d.shape.join('×')} axis ${d.axis}` : undefined,
   );
@@ -144,7 +144,7 @@ export function encodeScatterAdd(rt: Runtime, src: WebGPUBuf, index: WebGPUBuf, 
   rt.dispatch(
     kernel,
     params,
-    [src.gpuBuffer, index.gpuBuffer, out.gpuBuffer],
+    [src.binding, index.binding, out.binding],
     grid1d(Math.ceil(n / WG)),
     rt.profiling ? `scatterAdd ${d.shape.join('×')}→${d.xShape.join('×')} axis ${d.axis}` : undefined,
   );

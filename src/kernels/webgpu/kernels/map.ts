@@ -126,7 +126,7 @@ export function encodeMap(
     outShape,
     inputs.map((a) => broadcastStrides(a.shape, outShape)),
   );
-  const buffers = [...inputs.map((a) => a.buf.gpuBuffer), out.gpuBuffer];
+  const buffers = [...inputs.map((a) => a.buf.binding), out.binding];
 
   const contiguous = !forceStrided && shape.length === 1 && strides.every((s) => s[0] === 1 || s[0] === 0);
   if (contiguous) {

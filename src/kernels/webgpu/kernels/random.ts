@@ -42,7 +42,7 @@ export function encodeRandom(rt: Runtime, out: WebGPUBuf, desc: RandomDesc): voi
   rt.dispatch(
     kernel,
     params,
-    [out.gpuBuffer],
+    [out.binding],
     grid1d(Math.ceil(out.size / WG)),
     rt.profiling ? `random ${desc.dist} ${out.size}` : undefined,
   );

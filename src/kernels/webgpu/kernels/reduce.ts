@@ -13,13 +13,14 @@
 //    addresses.
 // max/min propagate NaN as the CPU does: NaN wins every comparison (tested on the bit pattern).
 import type { ReduceOp, Shape } from '../../backend.js';
+import { MAP_OPS, WGSL_MAP_HELPERS, type MapOp } from '../../elementwise.js';
 import { contiguousStrides, sizeOf } from '../../layout.js';
 import type { WebGPUBuf } from '../buffer.js';
 import { coalesce } from '../coalesce.js';
 import { FLAT_WORKGROUP, GRID_BUILTINS, grid1d } from '../grid.js';
-import { paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
+import { f32, paramsDecl, paramsLets, perAxis, u32, type ParamSlot } from '../params.js';
 import type { KernelSpec, Runtime } from '../runtime.js';
-import { offsetsFromIndex, WGSL_FLOAT_BITS } from '../wgsl.js';
+import { offsetsFromIndex, WGSL_FLOAT_BITS, WGSL_INF_BITS } from '../wgsl.js';
 
 const TREE_WG = 64;
 const SERIAL_WG = 64;
@@ -33,8 +34,18 @@ const FOLD: Record<ReduceOp, { init: string; combine: string }> = {
   min: { init: 'f32_from_bits_(POS_INF_)', combine: 'select(b, a, a < b || is_nan_(a))' },
 };
 
-function slotsFor(keptRank: number, redRank: number): ParamSlot[] {
+/**
+ * What each input element is before it is folded in: the element itself, or an op of the
+ * elementwise table applied to same-shape inputs at the same index (mapSum: BCE or KL terms
+ * summed without a buffer in between), and the factor the result is multiplied by (a mean).
+ */
+export interface Prologue {
+  op: MapOp;
+}
+
+function slotsFor(keptRank: number, redRank: number, pro?: Prologue): ParamSlot[] {
   const s: ParamSlot[] = [u32('outCount'), u32('redCount')];
+  if (pro) s.push(f32('p'), f32('scale'));
   for (let d = 1; d < keptRank; d++) s.push(u32(`kshape${d}`));
   for (let d = 0; d < keptRank; d++) s.push(u32(`kstride${d}`));
   for (let d = 1; d < redRank; d++) s.push(u32(`rshape${d}`));
@@ -42,17 +53,34 @@ function slotsFor(keptRank: number, redRank: number): ParamSlot[] {
   return s;
 }
 
-function header(op: ReduceOp, slots: ParamSlot[]): string {
-  return `${WGSL_FLOAT_BITS}
+function header(op: ReduceOp, slots: ParamSlot[], pro?: Prologue): string {
+  const arity = pro ? MAP_OPS[pro.op].arity : 1;
+  const inputs = Array.from(
+    { length: arity },
+    (_, j) => `@group(0) @binding(${j + 1}) var<storage, read> X${j}: array<f32>;`,
+  );
+  return `${pro ? `${WGSL_MAP_HELPERS}${WGSL_INF_BITS}` : WGSL_FLOAT_BITS}
 fn combine_(a: f32, b: f32) -> f32 { return ${FOLD[op].combine}; }
+${
+  pro
+    ? `fn value_(i: u32, p: f32) -> f32 {\n${['x', 'y', 'z']
+        .slice(0, arity)
+        .map((v, j) => `  let ${v} = X${j}[i];`)
+        .join('\n')}\n  return ${MAP_OPS[pro.op].wgsl};\n}`
+    : 'fn value_(i: u32) -> f32 { return X0[i]; }'
+}
 ${paramsDecl(slots)}
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read_write> O: array<f32>;`;
+${inputs.join('\n')}
+@group(0) @binding(${arity + 1}) var<storage, read_write> O: array<f32>;`;
 }
 
-function treeKernel(op: ReduceOp, keptRank: number, redRank: number): KernelSpec {
-  const slots = slotsFor(keptRank, redRank);
-  const source = `${header(op, slots)}
+/** The element at offset \`at\` (after the prologue), and the output's final value. */
+const valueAt = (pro: Prologue | undefined, at: string): string => (pro ? `value_(${at}, p)` : `value_(${at})`);
+const result = (pro: Prologue | undefined, acc: string): string => (pro ? `${acc} * scale` : acc);
+
+function treeKernel(op: ReduceOp, keptRank: number, redRank: number, pro?: Prologue): KernelSpec {
+  const slots = slotsFor(keptRank, redRank, pro);
+  const source = `${header(op, slots, pro)}
 var<workgroup> partial: array<f32, ${TREE_WG}>;
 @compute @workgroup_size(${TREE_WG})
 fn main(${GRID_BUILTINS}) {
@@ -79,7 +107,7 @@ ${offsetsFromIndex(
   'u32',
   'r_',
 ).replace(/^/gm, '  ')}
-    acc = combine_(acc, X[base + r_off0]);
+    acc = combine_(acc, ${valueAt(pro, 'base + r_off0')});
   }
   partial[lid] = acc;
   workgroupBarrier();
@@ -87,14 +115,14 @@ ${offsetsFromIndex(
     if (lid < half) { partial[lid] = combine_(partial[lid], partial[lid + half]); }
     workgroupBarrier();
   }
-  if (lid == 0u) { O[o] = partial[0]; }
+  if (lid == 0u) { O[o] = ${result(pro, 'partial[0]')}; }
 }`;
-  return { name: `reduce_${op}_tree_k${keptRank}_r${redRank}`, source, slots };
+  return { name: `reduce_${op}${pro ? `_${pro.op}` : ''}_tree_k${keptRank}_r${redRank}`, source, slots };
 }
 
-function serialKernel(op: ReduceOp, keptRank: number, redRank: number): KernelSpec {
-  const slots = slotsFor(keptRank, redRank);
-  const source = `${header(op, slots)}
+function serialKernel(op: ReduceOp, keptRank: number, redRank: number, pro?: Prologue): KernelSpec {
+  const slots = slotsFor(keptRank, redRank, pro);
+  const source = `${header(op, slots, pro)}
 @compute @workgroup_size(${SERIAL_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
@@ -119,11 +147,11 @@ ${offsetsFromIndex(
   'u32',
   'r_',
 ).replace(/^/gm, '  ')}
-    acc = combine_(acc, X[base + r_off0]);
+    acc = combine_(acc, ${valueAt(pro, 'base + r_off0')});
   }
-  O[o] = acc;
+  O[o] = ${result(pro, 'acc')};
 }`;
-  return { name: `reduce_${op}_serial_k${keptRank}_r${redRank}`, source, slots };
+  return { name: `reduce_${op}${pro ? `_${pro.op}` : ''}_serial_k${keptRank}_r${redRank}`, source, slots };
 }
 
 /**
@@ -147,6 +175,41 @@ export function encodeReduce(
   out: WebGPUBuf,
   force?: ReduceKernelKind,
 ): void {
+  encodeFold(rt, op, [x], inShape, axes, out, force);
+}
+
+/**
+ * out = scale · Σ over \`axes\` of op(inputs) (same-shape, contiguous inputs): the reduction
+ * kernels with the elementwise op as a prologue, so the terms never touch memory.
+ */
+export function encodeMapSum(
+  rt: Runtime,
+  op: MapOp,
+  inputs: readonly WebGPUBuf[],
+  inShape: Shape,
+  axes: readonly number[],
+  out: WebGPUBuf,
+  param: number,
+  scale: number,
+  force?: ReduceKernelKind,
+): void {
+  if (inputs.length !== MAP_OPS[op].arity) throw new Error(`mapSum: ${op} takes ${MAP_OPS[op].arity} inputs`);
+  const n = sizeOf(inShape);
+  for (const x of inputs) if (x.size < n) throw new Error(`mapSum: an input holds ${x.size} elements, needs ${n}`);
+  encodeFold(rt, 'sum', inputs, inShape, axes, out, force, { op }, { p: param, scale });
+}
+
+function encodeFold(
+  rt: Runtime,
+  op: ReduceOp,
+  inputs: readonly WebGPUBuf[],
+  inShape: Shape,
+  axes: readonly number[],
+  out: WebGPUBuf,
+  force?: ReduceKernelKind,
+  pro?: Prologue,
+  proParams: { p: number; scale: number } = { p: 0, scale: 1 },
+): void {
   const rank = inShape.length;
   for (const a of axes) {
     if (!Number.isInteger(a) || a < 0 || a >= rank) throw new Error(`reduce: axis ${a} out of range for rank ${rank}`);
@@ -169,12 +232,13 @@ export function encodeReduce(
     rr = red.shape.length;
   const innermost = reduced.has(rank - 1) && (inShape.at(-1) ?? 1) > 1;
   const kind = force ?? chooseReduceKernel(outCount, redCount, innermost);
-  const kernel = rt.variant(`reduce|${op}|${kind}|${kr}|${rr}`, () =>
-    kind === 'tree' ? treeKernel(op, kr, rr) : serialKernel(op, kr, rr),
+  const kernel = rt.variant(`reduce|${op}|${pro?.op ?? ''}|${kind}|${kr}|${rr}`, () =>
+    kind === 'tree' ? treeKernel(op, kr, rr, pro) : serialKernel(op, kr, rr, pro),
   );
   const params = {
     outCount,
     redCount,
+    ...(pro ? proParams : {}),
     ...perAxis('kshape', kept.shape, 1),
     ...perAxis('kstride', kept.strides[0] ?? []),
     ...perAxis('rshape', red.shape, 1),
@@ -183,7 +247,7 @@ export function encodeReduce(
   // an empty reduction (some reduced axis of size 0) loops zero times and writes the identity
   const groups = kind === 'tree' ? outCount : Math.ceil(outCount / SERIAL_WG);
   const label = rt.profiling
-    ? `reduce ${op} ${kind} ${inShape.join('×')}→${keptAll.shape.join('×') || '1'}`
+    ? `reduce ${op}${pro ? ` of ${pro.op}` : ''} ${kind} ${inShape.join('×')}→${keptAll.shape.join('×') || '1'}`
     : undefined;
-  rt.dispatch(kernel, params, [x.gpuBuffer, out.gpuBuffer], grid1d(groups), label);
+  rt.dispatch(kernel, params, [...inputs.map((x) => x.binding), out.binding], grid1d(groups), label);
 }

@@ -98,7 +98,7 @@ export function encodeMatmul(
     gy = Math.ceil(m / p.rows);
   if (gx > MAX_WORKGROUPS_PER_DIM || gy > MAX_WORKGROUPS_PER_DIM)
     throw new Error(`matmul: ${m}×${n} output needs too many workgroups`);
-  const buffers = [a.gpuBuffer, b.gpuBuffer, (bias ?? dummy).gpuBuffer, out.gpuBuffer, (rowSums ?? dummyRw).gpuBuffer];
+  const buffers = [a.binding, b.binding, (bias ?? dummy).binding, out.binding, (rowSums ?? dummyRw).binding];
   const epilogue = { hasBias: bias ? 1 : 0, act: ACTIVATION_CODE[d.activation ?? 'none'], hasRowSums: rowSums ? 1 : 0 };
   const label = rt.profiling ? matmulLabel(strategy, d, !!bias, !!rowSums) : undefined;
   for (let first = 0; first < batch; first += MAX_WORKGROUPS_PER_DIM) {
