@@ -9,6 +9,7 @@ import type { AdamDesc, Buf, DType, MapInput, MatmulDesc, ReduceOp, Shape, Typed
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { asCpu } from '../cpu/cpu-buffer.js';
 import { BufferPool } from './buffer-pool.js';
+import { cpuRowSums } from '../cpu/matmul.js';
 import { checkMapOutput, type MapOp } from '../elementwise.js';
 import { wasmAdam } from './wasm-adam.js';
 import { fastMap } from './map.js';
@@ -59,6 +60,7 @@ export class FastCpuBackend extends CpuBackend {
     const [fa, fb, fo, bias] = [f32(a), f32(b), f32(out), f32(desc.bias)];
     if (this.gemm && fa && fb && fo && (bias || !desc.bias)) {
       this.gemm.matmul(fa, fb, fo, desc, bias ?? undefined, desc.activation ?? 'none');
+      cpuRowSums(asCpu(a), desc); // a Linear layer's bias gradient, when asked for (MatmulDesc.rowSums)
     } else super.matmul(a, b, out, desc);
   }
 

@@ -71,7 +71,28 @@ export class CpuBackend implements Backend {
     out: Buf,
     opts: { param?: number; scale?: number } = {},
   ): void {
-    cpuMapSum(op, inputs.map(asCpu), inShape, axes, asCpu(out), opts.param ?? 0, opts.scale ?? 1);
+    const [param, scale] = [opts.param ?? 0, opts.scale ?? 1];
+    if (out.dtype === 'float64' || inputs.some((b) => b.dtype === 'float64')) {
+      cpuMapSum(op, inputs.map(asCpu), inShape, axes, asCpu(out), param, scale); // terms kept in float64
+      return;
+    }
+    // float32: this backend's own map and reduce (a subclass's faster ones), then the scale
+    const terms = this.alloc(
+      inShape.reduce((n, d) => n * d, 1),
+      'float32',
+    );
+    this.map(
+      op,
+      inputs.map((buf) => ({ buf, shape: inShape })),
+      terms,
+      inShape,
+      param,
+    );
+    this.reduce('sum', terms, inShape, axes, out);
+    if (scale !== 1) {
+      const o = asCpu(out).data;
+      for (let i = 0; i < o.length; i++) o[i]! *= scale;
+    }
   }
   argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void {
     cpuArgReduce(op, asCpu(x), inShape, axis, asCpu(out));
@@ -97,7 +118,7 @@ export class CpuBackend implements Backend {
     return sizes.map((size) => new CpuBuf(all.subarray(at, (at += size)), dtype));
   }
   adamParts(params: readonly Buf[], grads: readonly Buf[], m: readonly Buf[], v: readonly Buf[], desc: AdamDesc): void {
-    params.forEach((p, i) => cpuAdam(asCpu(p), asCpu(grads[i]!), asCpu(m[i]!), asCpu(v[i]!), desc));
+    params.forEach((p, i) => this.adam(p, grads[i]!, m[i]!, v[i]!, desc));
   }
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void {
     cpuAdam(asCpu(param), asCpu(grad), asCpu(m), asCpu(v), desc);

@@ -12,6 +12,20 @@ export function applyActivation(v: number, act: Activation): number {
   return row.cpu(v, 0, 0, 0);
 }
 
+/** MatmulDesc.rowSums: rowSums[i] = Σ_p op(A)[i][p] (batch 1), accumulated in float64. */
+export function cpuRowSums(aBuf: CpuBuf, d: MatmulDesc): void {
+  if (!d.rowSums) return;
+  if (d.batch !== 1) throw new Error(`matmul: rowSums needs batch 1, got ${d.batch}`);
+  const a = aBuf.data;
+  const rs = asCpu(d.rowSums).data;
+  const [aRow, aCol] = d.transA ? [1, d.m] : [d.k, 1];
+  for (let i = 0; i < d.m; i++) {
+    let s = 0;
+    for (let p = 0; p < d.k; p++) s += a[i * aRow + p * aCol]!; // in bounds: the shapes were checked
+    rs[i] = s;
+  }
+}
+
 export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc): void {
   const a = aBuf.data,
     b = bBuf.data,
@@ -24,15 +38,7 @@ export function cpuMatmul(aBuf: CpuBuf, bBuf: CpuBuf, out: CpuBuf, d: MatmulDesc
     aCol = d.transA ? m : 1;
   const bRow = d.transB ? 1 : n,
     bCol = d.transB ? k : 1;
-  if (d.rowSums) {
-    if (d.batch !== 1) throw new Error(`matmul: rowSums needs batch 1, got ${d.batch}`);
-    const rs = asCpu(d.rowSums).data;
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * aRow + p * aCol]!; // in bounds: the shapes were checked
-      rs[i] = s;
-    }
-  }
+  if (d.rowSums) cpuRowSums(aBuf, d);
   const acc = new Float64Array(n);
   // every index below is in bounds by construction (the shapes were checked by the op)
   for (let batch = 0; batch < d.batch; batch++) {
