@@ -15,6 +15,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // vae train tunes the WebGPU matmul on first use (timing, not results: every candidate sums
+    // in the same order); the CLI tests skip that, test/gpu/webgpu-matmul-tune.test.ts covers it
+    env: { VAE_MATMUL_TUNING: 'off' },
     // One Dawn device per worker process; GPU tests share the machine's two cores.
     pool: 'forks',
     fileParallelism: true,

@@ -34,6 +34,10 @@ export {
   type BackendName,
 } from './tensor/backends.js';
 export type { Backend, DType, Shape, TypedArray } from './kernels/backend.js';
+// the WebGPU matmul's autotuning table, kept per adapter in a browser's IndexedDB (in Node: a
+// file, from 'vae-webgpu/node'); WebGPUBackend.tuneMatmul fills it, setMatmulTuning applies it
+export { loadMatmulTuningFromIndexedDB, saveMatmulTuningToIndexedDB } from './kernels/webgpu/tuning-idb.js';
+export type { MatmulTuning } from './kernels/webgpu/kernels/matmul/tune.js';
 
 // engine introspection: the adapter, kernel launches, per-kernel time, the WGSL in use, device loss
 export {

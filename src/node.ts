@@ -8,3 +8,4 @@ export { writeScatterPng } from './data/scatter.js';
 export { writeNpy, encodeNpy, decodeNpy } from './data/npy.js';
 export { saveSafetensors, loadSafetensors } from './nn/safetensors-file.js';
 export { saveCheckpoint, loadCheckpoint, loadTrainingState } from './vae/checkpoint.js';
+export { defaultTuningFile, loadMatmulTuning, saveMatmulTuning } from './kernels/webgpu/tuning-file.js';

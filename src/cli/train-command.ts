@@ -46,6 +46,7 @@ import { checkModelFits } from './fits.js';
 import { LOCK_FILE, lockOutFolder, OutFolderBusyError } from './out-lock.js';
 import { listenForStop } from './stop-signals.js';
 import { selectBackend } from './backend-choice.js';
+import { layerMatmuls, tuneMatmuls, vaeLayers } from './matmul-tuning.js';
 import { writePictures, writeTrainingCurves } from './pictures.js';
 import { epochProgress, type Progress } from './progress.js';
 
@@ -282,6 +283,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void):
         `${trainSplit.count} train / ${data.test.count} test images; ` +
         `batch ${config.batchSize}, Adam lr ${optimizer.lr}${beta}${warmup}, binarize ${config.binarize}`,
     );
+    await tuneOnFirstUse(model, config.batchSize, log);
     if (profile) return profileTraining(model, optimizer, trainSplit, config, log);
     if (stop?.signal) {
       log(`stopped by ${stop.signal} before training began; nothing written`);
@@ -395,4 +397,21 @@ async function profileTraining(
   );
   log(formatProfile(profile, { steps, stepMs: median }));
   return 0;
+}
+
+/**
+ * On WebGPU, the matmul configuration of each training product comes from this adapter's
+ * tuning cache; shapes it lacks are timed now (once: `vae tune` redoes them all on purpose).
+ * VAE_MATMUL_TUNING=off skips this (the defaults then run; results are the same either way).
+ */
+async function tuneOnFirstUse(model: VAE, batch: number, log: (line: string) => void): Promise<void> {
+  const backend = currentBackend();
+  if (backend.name !== 'webgpu' || process.env.VAE_MATMUL_TUNING === 'off') return;
+  const c = model.config;
+  const descs = layerMatmuls(vaeLayers(c.inputDim, c.hidden, c.latent, c.classes ?? 0), batch);
+  const { file, results } = await tuneMatmuls(backend as WebGPUBackend, descs);
+  if (results.length)
+    log(
+      `matmul tuning: timed ${results.length} new shape${results.length === 1 ? '' : 's'} on this adapter (first use; kept in ${file})`,
+    );
 }

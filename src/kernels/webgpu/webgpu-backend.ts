@@ -30,10 +30,19 @@ import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
 import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
+import { type BlockedConfig, configName } from './kernels/matmul/blocked.js';
+import { BLOCKED_CANDIDATES, candidateNamed, fastest, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
 import type { Runtime } from './runtime.js';
+
+/** One shape's tuning: every candidate's median device time and the one chosen. */
+export interface MatmulTuneResult {
+  key: string;
+  best: string;
+  candidates: { config: string; ms: number; gflops: number }[];
+}
 
 export interface WebGPUStats {
   /** Buffers allocated and not yet freed. */
@@ -243,6 +252,7 @@ export class WebGPUBackend implements Backend {
       this.dummy,
       rowSums,
       this.dummyRw,
+      this.forcedConfig ?? this.tunedConfig(desc),
     );
     temps.forEach((t) => this.free(t));
   }
@@ -373,6 +383,74 @@ export class WebGPUBackend implements Backend {
   /** The strategy a matmul with this descriptor would run with now. */
   strategyFor(desc: MatmulDesc): MatmulStrategy {
     return this.strategy === 'auto' ? autoStrategy(desc, this.cpuAdapter) : this.strategy;
+  }
+
+  // ---- matmul autotuning (kernels/matmul/tune.ts) ----------------------------------------
+
+  private tuning: MatmulTuning = {};
+  /** Set while timing candidates (tuneMatmul) and by tests that run every candidate. */
+  forcedConfig: BlockedConfig | null = null;
+
+  /** The tuned blocked configuration for this shape, if the table has one this version knows. */
+  private tunedConfig(desc: MatmulDesc): BlockedConfig | undefined {
+    const name = this.tuning[shapeKey(desc)];
+    return name === undefined ? undefined : candidateNamed(name);
+  }
+  /** Replaces the tuning table (e.g. one loaded from the cache); unknown entries are ignored. */
+  setMatmulTuning(t: MatmulTuning): void {
+    this.tuning = { ...t };
+  }
+  getMatmulTuning(): MatmulTuning {
+    return { ...this.tuning };
+  }
+  /** A key naming this adapter, for caching tuning tables per adapter. */
+  get adapterKey(): string {
+    return this.description;
+  }
+
+  /**
+   * Times every blocked candidate at each shape (device time, `rounds` interleaved rounds after
+   * a warm-up; median), records the fastest in the tuning table and returns the measurements.
+   */
+  async tuneMatmul(descs: readonly MatmulDesc[], rounds = 5): Promise<MatmulTuneResult[]> {
+    const results: MatmulTuneResult[] = [];
+    const saved = this.strategy;
+    this.strategy = 'blocked';
+    try {
+      for (const d of descs) {
+        const [ra, rb] = [d.transA ? [d.k, d.m] : [d.m, d.k], d.transB ? [d.n, d.k] : [d.k, d.n]];
+        const a = this.alloc(d.batch * ra[0]! * ra[1]!, 'float32');
+        const b = this.alloc(d.batch * rb[0]! * rb[1]!, 'float32');
+        const out = this.alloc(d.batch * d.m * d.n, 'float32');
+        [a, b].forEach((x) => this.fill(x, 0.5));
+        const desc: MatmulDesc = { ...d, bias: undefined, rowSums: undefined };
+        const times: Record<string, number[]> = {};
+        for (let r = 0; r < rounds + 1; r++) {
+          for (const c of BLOCKED_CANDIDATES) {
+            this.forcedConfig = c;
+            const { ms } = await this.runtime.time(() => this.matmul(a, b, out, desc));
+            if (r > 0) (times[configName(c)] ??= []).push(ms);
+          }
+        }
+        this.forcedConfig = null;
+        const best = fastest(times);
+        this.tuning[shapeKey(d)] = best;
+        const flops = 2 * d.batch * d.m * d.n * d.k;
+        results.push({
+          key: shapeKey(d),
+          best,
+          candidates: Object.entries(times).map(([config, ms]) => {
+            const median = [...ms].sort((x, y) => x - y)[ms.length >> 1]!;
+            return { config, ms: median, gflops: flops / median / 1e6 };
+          }),
+        });
+        [a, b, out].forEach((x) => this.free(x));
+      }
+    } finally {
+      this.forcedConfig = null;
+      this.strategy = saved;
+    }
+    return results;
   }
 
   // ---- queue ----------------------------------------------------------------------------

@@ -159,7 +159,7 @@ export function encodeAdamParts(
       ...table,
     };
     const buffers = [p0.gpuBuffer, m0.gpuBuffer, v0.gpuBuffer, ...chunk.map((i) => grads[i]!.binding)];
-    const label = rt.profiling ? `adam ${chunk.length} parameters in one dispatch` : undefined;
+    const label = rt.profiling ? `adam ${chunk.reduce((s, i) => s + params[i]!.size, 0)}` : undefined; // elements updated
     rt.dispatch(kernel, values, buffers, vecWorkgroups(n4), label);
   }
 }

@@ -4,7 +4,7 @@ import type { MatmulDesc } from '../../../backend.js';
 import type { WebGPUBuf } from '../../buffer.js';
 import { MAX_WORKGROUPS_PER_DIM } from '../../grid.js';
 import type { KernelSpec, Runtime } from '../../runtime.js';
-import { blockedConfigFor, blockedMatmul, blockedTile, configName } from './blocked.js';
+import { type BlockedConfig, blockedConfigFor, blockedMatmul, blockedTile, configName } from './blocked.js';
 import { ACTIVATION_CODE, variantKey, type MatmulStrategy, type MatmulVariant } from './common.js';
 import { NAIVE_TILE, naiveMatmul } from './naive.js';
 import { TILED_TILE, tiledMatmul } from './tiled.js';
@@ -20,7 +20,7 @@ interface Plan {
 }
 
 /** The kernel (variant key + generator) and workgroup tile for a strategy and shape. */
-function plan(strategy: MatmulStrategy, v: MatmulVariant, d: MatmulDesc): Plan {
+function plan(strategy: MatmulStrategy, v: MatmulVariant, d: MatmulDesc, tuned?: BlockedConfig): Plan {
   const key = variantKey(strategy, v);
   switch (strategy) {
     case 'naive':
@@ -28,7 +28,7 @@ function plan(strategy: MatmulStrategy, v: MatmulVariant, d: MatmulDesc): Plan {
     case 'tiled':
       return { key, rows: TILED_TILE, cols: TILED_TILE, make: () => tiledMatmul(v) };
     case 'blocked': {
-      const cfg = blockedConfigFor(d.n);
+      const cfg = tuned ?? blockedConfigFor(d.n);
       return { key: `${key}|${configName(cfg)}`, ...blockedTile(cfg), make: () => blockedMatmul(v, cfg) };
     }
   }
@@ -75,6 +75,8 @@ export function encodeMatmul(
   rowSums: WebGPUBuf | undefined,
   /** Bound in the row-sums slot when there are none (never written): not `dummy`, which is bound read-only. */
   dummyRw: WebGPUBuf,
+  /** The blocked configuration autotuning picked for this shape (else the default by N). */
+  tuned?: BlockedConfig,
 ): void {
   const { m, n, k, batch } = d;
   if (![m, n, k, batch].every((x) => Number.isInteger(x) && x >= 0))
@@ -92,7 +94,7 @@ export function encodeMatmul(
   need(b, d.bBatchStride, n, 'B');
 
   const v = matmulVariant(d);
-  const p = plan(strategy, v, d);
+  const p = plan(strategy, v, d, tuned);
   const kernel = rt.variant(p.key, p.make);
   const gx = Math.ceil(n / p.cols),
     gy = Math.ceil(m / p.rows);

@@ -1,0 +1,121 @@
+// Matmul autotuning: every candidate configuration computes the same bits as the default (one
+// fma chain along K per output, whatever the blocking) and matches the CPU; the choice logic on
+// given timings; a real tuning run fills the table with a known candidate; the cache file
+// round-trips per adapter and a corrupt one is named. Nothing here depends on which is fastest.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import type { MatmulDesc } from '../../src/kernels/backend.js';
+import { configName } from '../../src/kernels/webgpu/kernels/matmul/blocked.js';
+import { BLOCKED_CANDIDATES, candidateNamed, fastest, shapeKey } from '../../src/kernels/webgpu/kernels/matmul/tune.js';
+import { loadMatmulTuning, saveMatmulTuning } from '../../src/kernels/webgpu/tuning-file.js';
+import { describeWebGPU, expectBitEqual, expectClose, randomArray } from '../helpers/gpu.js';
+
+// two variants (each candidate compiles once per variant, ~1 s each on a CPU driver): the
+// forward's A·Wᵀ with vec4-friendly sizes, and Aᵀ·B with odd ones (scalar loads, edge clamping)
+const caseArb = fc.oneof(
+  fc.record({
+    m: fc.constantFrom(4, 20, 64, 132),
+    n: fc.constantFrom(4, 20, 68),
+    k: fc.constantFrom(4, 36, 200),
+    t: fc.constant([false, true]),
+  }),
+  fc.record({
+    m: fc.constantFrom(1, 7, 65),
+    n: fc.constantFrom(1, 13, 33),
+    k: fc.constantFrom(1, 9, 130),
+    t: fc.constant([true, false]),
+  }),
+);
+
+it('picks the candidate with the smallest median time (ties: the first)', () => {
+  expect(fastest({ a: [3, 1, 2], b: [1.5, 1.5, 9], c: [2, 2, 2] })).toBe('b');
+  expect(fastest({ a: [1], b: [1] })).toBe('a');
+  expect(() => fastest({})).toThrow(/no candidate/);
+  expect(candidateNamed(configName(BLOCKED_CANDIDATES[2]!))).toEqual(BLOCKED_CANDIDATES[2]);
+  expect(candidateNamed('r99q1w1x1')).toBeUndefined();
+});
+
+it('the cache file keeps one table per adapter and names a corrupt file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vae-tune-'));
+  const file = join(dir, 'sub', 'matmul-tuning.json');
+  expect(loadMatmulTuning('adapter A', file)).toEqual({});
+  saveMatmulTuning('adapter A', { 'NT 1×128×400×784': 'r8q4w8x8' }, file);
+  saveMatmulTuning('adapter B', { 'NN 1×2×3×4': 'r4q4w8x8' }, file);
+  saveMatmulTuning('adapter A', { 'TN 1×784×400×128': 'r8q2w8x8' }, file);
+  expect(loadMatmulTuning('adapter A', file)).toEqual({
+    'NT 1×128×400×784': 'r8q4w8x8',
+    'TN 1×784×400×128': 'r8q2w8x8',
+  });
+  expect(loadMatmulTuning('adapter B', file)).toEqual({ 'NN 1×2×3×4': 'r4q4w8x8' });
+  writeFileSync(file, '{"adapter A": ');
+  expect(() => loadMatmulTuning('adapter A', file)).toThrow(/matmul-tuning.json is not valid JSON/);
+});
+
+await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
+  it("every candidate computes the default configuration's bits, and the CPU result", async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 1e9 }), async ({ m, n, k, t: [tA, tB] }, seed) => {
+        const d: MatmulDesc = {
+          batch: 1,
+          m,
+          n,
+          k,
+          transA: tA,
+          transB: tB,
+          aBatchStride: 0,
+          bBatchStride: 0,
+          activation: 'relu',
+        };
+        const [aData, bData, biasData] = [
+          randomArray(m * k, seed),
+          randomArray(k * n, seed + 1),
+          randomArray(n, seed + 2),
+        ];
+        const [a, b, bias] = [aData, bData, biasData].map((x) => gpu.upload(x, 'float32'));
+        gpu.setMatmulStrategy('blocked');
+        const outs = [null, ...BLOCKED_CANDIDATES].map((c) => {
+          gpu.forcedConfig = c;
+          const o = gpu.alloc(m * n, 'float32');
+          gpu.fill(o, Number.NaN);
+          gpu.matmul(a!, b!, o, { ...d, bias: bias! });
+          return o;
+        });
+        gpu.forcedConfig = null;
+        gpu.setMatmulStrategy('auto');
+        const want = await gpu.read(outs[0]!);
+        for (const [i, o] of outs.entries())
+          expectBitEqual(await gpu.read(o), want, `candidate ${i} ${JSON.stringify(d)}`);
+        const co = cpu.alloc(m * n, 'float32');
+        cpu.matmul(cpu.upload(aData, 'float32'), cpu.upload(bData, 'float32'), co, {
+          ...d,
+          bias: cpu.upload(biasData, 'float32'),
+        });
+        expectClose(want, await cpu.read(co), { rtol: 1e-4, atol: 1e-4 * Math.sqrt(k), what: JSON.stringify(d) });
+        [a!, b!, bias!, ...outs].forEach((x) => gpu.free(x!));
+      }),
+      { numRuns: 6 },
+    );
+  }, 300_000);
+
+  it('a tuning run records a known candidate for each shape, and is applied', async () => {
+    const d: MatmulDesc = {
+      batch: 1,
+      m: 64,
+      n: 96,
+      k: 200,
+      transA: false,
+      transB: true,
+      aBatchStride: 0,
+      bBatchStride: 0,
+    };
+    const before = gpu.getMatmulTuning();
+    const [r] = await gpu.tuneMatmul([d], 1);
+    expect(r!.key).toBe(shapeKey(d));
+    expect(r!.candidates.map((c) => c.config)).toEqual(BLOCKED_CANDIDATES.map(configName));
+    expect(candidateNamed(gpu.getMatmulTuning()[shapeKey(d)]!)).toBeDefined();
+    gpu.setMatmulTuning(before);
+  }, 300_000);
+});
