@@ -113,7 +113,13 @@ async function main(): Promise<void> {
 
   const cpu = new CpuBackend();
   const rows: Record<string, unknown>[] = [];
-  const header = ['shape', ...STRATEGIES.map((s) => `${s} GFLOP/s (% peak)`), 'auto →', 'CPU ref GFLOP/s'];
+  const header = [
+    'shape',
+    ...STRATEGIES.map((s) => `${s} GFLOP/s (% peak)`),
+    'blocked, tuned per shape (config)',
+    'auto →',
+    'CPU ref GFLOP/s',
+  ];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
 
@@ -158,6 +164,11 @@ async function main(): Promise<void> {
       row[strategy] = { ms, gflops, peakShare: gflops / peak.gflops, runs: times[strategy].length };
       cells.push(`${gflops.toFixed(2)} (${((100 * gflops) / peak.gflops).toFixed(0)} %)`);
     }
+    // autotuning (vae tune): every blocked candidate timed at this shape, the fastest kept
+    const [tuned] = await gpu.tuneMatmul([d], RUNS);
+    const best = tuned!.candidates.find((c) => c.config === tuned!.best)!;
+    row.tuned = { config: best.config, ms: best.ms, gflops: best.gflops, peakShare: best.gflops / peak.gflops };
+    cells.push(`${best.gflops.toFixed(2)} (${((100 * best.gflops) / peak.gflops).toFixed(0)} %, ${best.config})`);
     gpu.setMatmulStrategy('auto');
     const auto = gpu.strategyFor(d);
     row.auto = auto;
