@@ -37,7 +37,10 @@ export function formatTuning(results: readonly MatmulTuneResult[]): string {
     const cells = r.candidates.map((c) => (c.config === r.best ? `**${c.gflops.toFixed(1)}**` : c.gflops.toFixed(1)));
     lines.push(`| ${r.key} | ${cells.join(' | ')} | ${r.best} |`);
   }
-  return `${lines.join('\n')}\n\nGFLOP/s, median device time of each candidate (the blocked kernel's rows × vec4 columns per invocation, workgroup)`;
+  const note =
+    "GFLOP/s, median device time of each candidate (the blocked kernel's rows × vec4 columns per " +
+    'invocation, workgroup)';
+  return `${lines.join('\n')}\n\n${note}`;
 }
 
 /**

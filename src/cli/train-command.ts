@@ -412,6 +412,7 @@ async function tuneOnFirstUse(model: VAE, batch: number, log: (line: string) => 
   const { file, results } = await tuneMatmuls(backend as WebGPUBackend, descs);
   if (results.length)
     log(
-      `matmul tuning: timed ${results.length} new shape${results.length === 1 ? '' : 's'} on this adapter (first use; kept in ${file})`,
+      `matmul tuning: timed ${results.length} new shape${results.length === 1 ? '' : 's'} on this adapter ` +
+        `(first use; kept in ${file})`,
     );
 }

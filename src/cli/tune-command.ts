@@ -54,7 +54,8 @@ export async function tuneCommand(argv: string[], log: (line: string) => void): 
   const gpu = currentBackend() as WebGPUBackend;
   const descs = layerMatmuls(vaeLayers(784, hidden, latent), batch);
   log(
-    `tuning ${descs.length} matmul shapes × candidates, ${rounds} rounds each (the first run also compiles every candidate)…`,
+    `tuning ${descs.length} matmul shapes × candidates, ${rounds} rounds each ` +
+      '(the first run also compiles every candidate)…',
   );
   const { file, results } = await tuneMatmuls(gpu, descs, {
     force: true,

@@ -31,7 +31,8 @@ export class BindGroupCache {
   get(kernel: Kernel, uniformBytes: number, buffers: readonly BufferBinding[]): GPUBindGroup {
     const ids = buffers.map((b) => this.id('buffer' in b ? b.buffer : b));
     // a range of a buffer (a part of allocParts) is keyed by its offset and size too
-    const key = `${kernel.id}:${buffers.map((b, i) => ('buffer' in b ? `${ids[i]}@${b.offset}+${b.size}` : ids[i])).join(',')}`;
+    const parts = buffers.map((b, i) => ('buffer' in b ? `${ids[i]}@${b.offset}+${b.size}` : ids[i]));
+    const key = `${kernel.id}:${parts.join(',')}`;
     const hit = this.groups.get(key);
     if (hit) {
       this.hits++;

@@ -68,7 +68,8 @@ export class WebGPUBackend implements Backend {
   private dummy: WebGPUBuf | null = null;
   /** Index checks recorded on the device, reported at the next readback. */
   private indexChecks: { flag: WebGPUBuf; fail: (v: IndexViolation) => Error }[] = [];
-  /** Another, bound where a kernel's optional output is absent (a buffer may not be bound read-only and writable at once). */
+  /** Another, bound where a kernel's optional output is absent (not `dummy`: one buffer may not be
+   *  bound read-only and writable in one dispatch). */
   private dummyRw: WebGPUBuf | null = null;
 
   constructor(

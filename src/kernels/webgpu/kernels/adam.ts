@@ -159,7 +159,8 @@ export function encodeAdamParts(
       ...table,
     };
     const buffers = [p0.gpuBuffer, m0.gpuBuffer, v0.gpuBuffer, ...chunk.map((i) => grads[i]!.binding)];
-    const label = rt.profiling ? `adam ${chunk.reduce((s, i) => s + params[i]!.size, 0)}` : undefined; // elements updated
+    // the profile's label: the elements updated
+    const label = rt.profiling ? `adam ${chunk.reduce((s, i) => s + params[i]!.size, 0)}` : undefined;
     rt.dispatch(kernel, values, buffers, vecWorkgroups(n4), label);
   }
 }
