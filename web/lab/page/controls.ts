@@ -105,7 +105,10 @@ export function setupControls(lab: Lab, initial: LabConfig): { apply: (c: LabCon
 
   /** Builds a new model from a config; false (with the problems shown) when it is invalid. */
   const apply = async (c: LabConfig): Promise<boolean> => {
-    const problems = configProblems(c);
+    const hidden = input(form, 'hidden').value;
+    const problems = /^\s*\d+(\s*,\s*\d+){0,2}\s*$/.test(hidden)
+      ? configProblems(c)
+      : [`hidden layers: one to three sizes separated by commas (e.g. 400 or 512,256), got '${hidden}'`];
     if (problems.length) {
       showProblems(problems);
       return false;

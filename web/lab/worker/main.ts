@@ -8,6 +8,7 @@ import {
   encodeCheckpoint,
   kernelCounters,
   kernelsInUse,
+  manualSeed,
   memoryStats,
   type MemoryStats,
   profileKernels,
@@ -153,6 +154,9 @@ async function snapshotNow(): Promise<void> {
 
 async function startSession(config: LabConfig, model?: Session['model']): Promise<ModelSummary> {
   if (!data) throw new Error('the data is not loaded yet');
+  // the seed decides everything random in the run, as in vae train: the initial weights, the
+  // batches' order and every step's noise (the panels draw on streams of their own)
+  manualSeed(config.seed);
   const fresh = new Session(config, toSplit(data.train, config.limit), toSplit(data.test), model);
   session?.dispose();
   session = fresh;
@@ -521,9 +525,7 @@ const handlers: Handlers = {
   async load(req) {
     const { s } = need();
     // decode first: a bad file throws here and the running session is untouched
-    const { model, saved } = await exclusive(async () =>
-      decodeCheckpoint({ config: req.config, model: req.model }, { source: req.name }),
-    );
+    const { model, saved } = await exclusive(async () => decodeCheckpoint({ config: req.config, model: req.model }));
     const c = model.config;
     const why =
       c.inputDim !== 784
