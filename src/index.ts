@@ -54,9 +54,9 @@ export {
   type Profile,
 } from './tensor/engine.js';
 
-// autograd (record: define your own op — its output, inputs, saved tensors and backward)
+// autograd (record: define your own op — its name, inputs, output, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
-export { record } from './autograd/record.js';
+export { record, type Needs, type Grads } from './autograd/record.js';
 export type { BackwardFn } from './autograd/node.js';
 export {
   gradcheck,
