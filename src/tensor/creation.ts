@@ -1,7 +1,7 @@
 // Creating tensors: from data, constant fills, ranges, and seeded random draws.
 import type { Backend, DType, Shape, TypedArray } from '../kernels/backend.js';
 import { currentBackend, defaultFloatDType } from './backends.js';
-import { empty, fromTypedArray, HOST_INT32_MAX } from './dispatch.js';
+import { checkFits, empty, fromTypedArray, HOST_INT32_MAX } from './dispatch.js';
 import { nextRandomCall } from './random.js';
 import { at, checkShape, fmt, sizeOf } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
@@ -114,7 +114,10 @@ export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => filled('
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be finite and non-zero, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new Error(`arange: start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkFits('arange', opts.backend ?? currentBackend(), [n], opts.dtype ?? defaultFloatDType());
   const values = Array.from({ length: n }, (_, i) => start + i * step);
   return tensor(values, [n], opts);
 }

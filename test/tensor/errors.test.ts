@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCrossEntropyWithLogits, concat, oneHot, randn, tensor, useBackend } from '../../src/index.js';
+import {
+  arange,
+  binaryCrossEntropyWithLogits,
+  concat,
+  full,
+  oneHot,
+  rand,
+  randn,
+  tensor,
+  useBackend,
+  zeros,
+} from '../../src/index.js';
 
 describe('bad input gives a clear error', () => {
   it('matmul names the shapes and the inner dimensions', () => {
@@ -18,6 +29,21 @@ describe('bad input gives a clear error', () => {
     expect(() => idx.exp()).toThrow(/exp: .*int32 where a float tensor is needed/);
     expect(() => oneHot(tensor([1, 2]), 3)).toThrow(/oneHot: indices must be int32/);
     expect(() => tensor([1.5], undefined, { dtype: 'int32' })).toThrow(/int32 data must be integers/);
+  });
+  it('shapes too large or malformed name the op, the bytes and the limit (every creation op)', () => {
+    const limit = /more than the cpu(-reference)? backend's largest buffer \(4,294,967,296 bytes\)/;
+    expect(() => zeros([1e6, 1e6])).toThrow(
+      /^zeros: a float32\[1000000,1000000\] tensor needs 4,000,000,000,000 bytes/,
+    );
+    for (const make of [() => zeros([1e6, 1e6]), () => full([1e6, 1e6], 2), () => rand([1e6, 1e6])])
+      expect(make).toThrow(limit);
+    expect(() => randn([1, 1]).expand([1e6, 1e6])).toThrow(/^expand: .*needs/);
+    expect(() => randn([1e5, 1]).matmul(randn([1, 1e5]))).toThrow(/^matmul: .*needs 40,000,000,000 bytes/);
+    expect(() => arange(0, 1e12)).toThrow(/^arange: a float32\[1000000000000\] tensor needs/);
+    expect(() => arange(0, Number.POSITIVE_INFINITY)).toThrow(/arange: start and end must be finite numbers/);
+    expect(() => zeros([-1, 2])).toThrow(/zeros: invalid shape \[-1,2\] \(dimensions must be non-negative integers\)/);
+    expect(() => randn([1.5])).toThrow(/randn: invalid shape \[1.5\]/);
+    expect(() => tensor([1, 2], [Number.NaN])).toThrow(/tensor: invalid shape \[NaN\]/);
   });
   it('creation and loss arguments', async () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
