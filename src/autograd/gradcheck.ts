@@ -5,7 +5,7 @@ import { cpuBackend, withDefaults } from '../tensor/backends.js';
 import { tensor } from '../tensor/creation.js';
 import { randomState, setRandomState } from '../tensor/random.js';
 import { fmt } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import { noGrad } from './grad-mode.js';
 
@@ -50,6 +50,9 @@ export async function gradcheck(
   inputs: readonly Tensor[],
   opts: GradcheckOptions = {},
 ): Promise<GradcheckReport> {
+  if (typeof fn !== 'function') throw new Error(`gradcheck: expected a function of the inputs, got ${typeof fn}`);
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every(isTensor))
+    throw new Error('gradcheck: expected a non-empty list of tensors to differentiate with respect to');
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
   const cpu = cpuBackend();
   // each input's values (perturbed in place below) and shape

@@ -13,6 +13,11 @@ function positiveInt(owner: string, name: string, v: number): void {
 function nonNegative(owner: string, name: string, v: number): void {
   if (!Number.isFinite(v) || v < 0) throw new Error(`${owner}: ${name} must be a finite number >= 0, got ${v}`);
 }
+function options<T extends object>(owner: string, opts: T | undefined, fields: string): T {
+  if (typeof opts !== 'object' || opts === null)
+    throw new Error(`${owner}: expected an options object { ${fields} } as the second argument, got ${opts}`);
+  return opts;
+}
 function stepOf(owner: string, step: number): number {
   if (!Number.isInteger(step) || step < 0)
     throw new Error(`${owner}: step must be a non-negative integer, got ${step}`);
@@ -29,6 +34,7 @@ function stepOf(owner: string, step: number): number {
  * ```
  */
 export function stepDecay(lr: number, opts: { stepSize: number; gamma?: number }): LrSchedule {
+  options('stepDecay', opts, 'stepSize, gamma?');
   const gamma = opts.gamma ?? 0.1;
   nonNegative('stepDecay', 'lr', lr);
   positiveInt('stepDecay', 'stepSize', opts.stepSize);
@@ -46,6 +52,7 @@ export function stepDecay(lr: number, opts: { stepSize: number; gamma?: number }
  * ```
  */
 export function cosineDecay(lr: number, opts: { totalSteps: number; minLr?: number }): LrSchedule {
+  options('cosineDecay', opts, 'totalSteps, minLr?');
   const minLr = opts.minLr ?? 0;
   nonNegative('cosineDecay', 'lr', lr);
   nonNegative('cosineDecay', 'minLr', minLr);
@@ -66,6 +73,9 @@ export function cosineDecay(lr: number, opts: { totalSteps: number; minLr?: numb
  * ```
  */
 export function linearWarmup(schedule: LrSchedule | number, opts: { warmupSteps: number }): LrSchedule {
+  options('linearWarmup', opts, 'warmupSteps');
+  if (typeof schedule !== 'number' && typeof schedule !== 'function')
+    throw new Error(`linearWarmup: expected a learning rate or a schedule (step => lr), got ${schedule}`);
   positiveInt('linearWarmup', 'warmupSteps', opts.warmupSteps);
   if (typeof schedule === 'number') nonNegative('linearWarmup', 'lr', schedule);
   const base: LrSchedule = typeof schedule === 'number' ? () => schedule : schedule;

@@ -11,7 +11,7 @@ import type { AdamDesc } from '../kernels/backend.js';
 import { zeros } from '../tensor/creation.js';
 import { empty, packedCopies, runCopy } from '../tensor/dispatch.js';
 import { at, contiguousStrides, fmt } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { keep, tidy } from '../tensor/tidy.js';
 
 /**
@@ -69,7 +69,10 @@ export abstract class Optimizer {
     readonly params: readonly Tensor[],
     lr: number,
   ) {
+    if (!Array.isArray(params) || params.length === 0)
+      throw new Error(`${kind}: expected a non-empty list of parameters, got ${Array.isArray(params) ? '[]' : params}`);
     params.forEach((p, i) => {
+      if (!isTensor(p)) throw new Error(`${kind}: parameter ${i} is not a tensor (${typeof p})`);
       if (!p.requiresGrad) throw new Error(`${kind}: parameter ${i} ${p.describe()} does not require grad`);
     });
     checkHyper(kind, 'lr', lr, 0);

@@ -156,6 +156,8 @@ export function withDefaults<T>(backend: Backend, dtype: DType, fn: () => T): T 
 
 /** Sets the default float dtype for new tensors ('float64' only works on the CPU backend). */
 export function setDefaultFloatDType(dtype: 'float32' | 'float64'): void {
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new Error(`setDefaultFloatDType: expected 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   defaultFloat = dtype;
 }
 

@@ -63,6 +63,7 @@ function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
  * ```
  */
 export function tidy<T extends TidyResult>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`tidy: expected a function to run, got ${typeof fn}`);
   const scope = new Set<Tensor>();
   const at = callSite();
   scopes.push(scope);

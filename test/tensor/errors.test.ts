@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Adam,
   arange,
+  cosineDecay,
+  gradcheck,
+  linearWarmup,
+  SGD,
+  setDefaultFloatDType,
+  stepDecay,
+  tidy,
   binaryCrossEntropyWithLogits,
   concat,
   full,
@@ -44,6 +52,20 @@ describe('bad input gives a clear error', () => {
     expect(() => zeros([-1, 2])).toThrow(/zeros: invalid shape \[-1,2\] \(dimensions must be non-negative integers\)/);
     expect(() => randn([1.5])).toThrow(/randn: invalid shape \[1.5\]/);
     expect(() => tensor([1, 2], [Number.NaN])).toThrow(/tensor: invalid shape \[NaN\]/);
+  });
+  it('calls a JavaScript user can get wrong (no types to stop them) name the function and the argument', async () => {
+    const loose = <T>(f: T) => f as unknown as (...args: unknown[]) => unknown;
+    expect(() => new Adam([])).toThrow('Adam: expected a non-empty list of parameters, got []');
+    expect(() => new SGD([5 as never], { lr: 0.1 })).toThrow('SGD: parameter 0 is not a tensor (number)');
+    expect(() => loose(stepDecay)(0.1)).toThrow(/stepDecay: expected an options object \{ stepSize, gamma\? \}/);
+    expect(() => loose(cosineDecay)(0.1)).toThrow(/cosineDecay: expected an options object/);
+    expect(() => loose(linearWarmup)(0.1)).toThrow(/linearWarmup: expected an options object/);
+    expect(() => loose(linearWarmup)('x', { warmupSteps: 2 })).toThrow(/linearWarmup: expected a learning rate/);
+    expect(() => loose(tidy)(5)).toThrow('tidy: expected a function to run, got number');
+    await expect(gradcheck((a) => a.sum(), [])).rejects.toThrow(/gradcheck: expected a non-empty list of tensors/);
+    expect(() => loose(setDefaultFloatDType)('int32')).toThrow(
+      `setDefaultFloatDType: expected 'float32' or 'float64', got "int32"`,
+    );
   });
   it('creation and loss arguments', async () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
