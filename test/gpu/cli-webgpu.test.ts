@@ -1,7 +1,7 @@
 // The `vae` command on WebGPU: stderr carries only what the user should read (Dawn's two
 // adapter-limit warnings filtered, everything else kept), and SIGTERM to the command reaches
 // the training run, which writes its checkpoint.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -16,7 +16,7 @@ const work = mkdtempSync(join(tmpdir(), 'vae-cli-gpu-'));
 const data = join(work, 'data');
 const tiny = ['--data', data, '--hidden', '16', '--latent', '2', '--batch', '16', '--backend', 'webgpu'];
 
-await describeWebGPU('vae on webgpu', () => {
+await describeWebGPU('vae on webgpu', (gpu) => {
   beforeAll(() => writeDataCut(data, 128, 32));
 
   it('stderr has no Dawn limit warnings (there with VAE_RAW_STDERR=1); errors still come through', async () => {
@@ -57,6 +57,61 @@ await describeWebGPU('vae on webgpu', () => {
       { cwd: root, env: { ...process.env, VAE_RAW_STDERR: '1' } },
     );
     expect(raw.stderr).toMatch(/artificially reduced/);
+  });
+
+  it('sizes past the adapter: --n and --hidden name the limit before any work', async () => {
+    const limit = gpu.maxBufferBytes;
+    const n = Math.floor(limit / (784 * 4)) + 1;
+    const checkpoint = join(work, 'model'); // trained by the first test
+    const sample = await vae(
+      'sample',
+      '--checkpoint',
+      checkpoint,
+      '--n',
+      String(n),
+      '--out',
+      join(work, 'z.png'),
+      '--backend',
+      'webgpu',
+    );
+    expect(sample.code).toBe(2);
+    expect(sample.stderr.trim()).toMatch(
+      new RegExp(
+        `--n ${n} needs ${n}×784 activations of [\\d,]+ bytes, more than this adapter's largest buffer \\([\\d,]+ ` +
+          `bytes, maxStorageBufferBindingSize\\); at most --n ${n - 1} here$`,
+      ),
+    );
+    const hidden = String(Math.ceil(limit / (784 * 4)) + 1);
+    const train = await vae(
+      'train',
+      '--epochs',
+      '1',
+      '--out',
+      join(work, 'g'),
+      ...tiny.slice(0, 2),
+      '--hidden',
+      hidden,
+      '--backend',
+      'webgpu',
+    );
+    expect(train.code).toBe(2);
+    expect(train.stderr).toMatch(
+      /--hidden \d+ needs a 784×\d+ weight matrix of [\d,]+ bytes, more than this adapter's largest buffer/,
+    );
+    expect(existsSync(join(work, 'g', 'model.safetensors'))).toBe(false);
+  });
+
+  it('train --profile prints per-kernel times of a training step and exits without training', async () => {
+    const out = join(work, 'profiled');
+    const small = ['--data', data, '--hidden', '64', '--latent', '2', '--batch', '64', '--backend', 'webgpu'];
+    const r = await vae('train', '--profile', ...small, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/profile: 10 training steps \(batch 64, loss read every step\) after 5 warm-up steps/);
+    expect(r.stdout).toMatch(/\| matmul \w+ NT bias\+relu 64×784·784×64 \| 1 \| [\d.]+ \| [\d.]+ % \|/);
+    expect(r.stdout).toMatch(/\| adam \d+ \|/);
+    expect(r.stdout).toMatch(/\| \*\*all kernels\*\* \|/);
+    expect(r.stdout).toMatch(/\| \*\*rest: JS, launches, sync, readback\*\* \|/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('SIGTERM to the command: the run finishes its step, writes a checkpoint, and --resume continues', async () => {
