@@ -30,7 +30,7 @@ function backendFlag(args: readonly string[]): string {
 export function wantsFilteredChild(argv: readonly string[]): boolean {
   if (process.env[CHILD] === '1' || process.env.VAE_RAW_STDERR === '1') return false;
   const [command, ...rest] = argv;
-  if (!command || !['train', 'sample', 'eval', 'sweep'].includes(command)) return false;
+  if (!command || !['train', 'sample', 'eval', 'sweep', 'tune'].includes(command)) return false;
   if (rest.includes('--help') || rest.includes('-h')) return false;
   return !backendFlag(rest).startsWith('cpu');
 }

@@ -5,6 +5,7 @@ import type { WebGPUBackend } from '../kernels/webgpu/webgpu-backend.js';
 import { VAE_DEFAULTS, VAE_TRAIN_DEFAULTS } from '../vae/defaults.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
+import { TUNING_MIN_MULADDS } from '../kernels/webgpu/kernels/matmul/tune.js';
 import { formatTuning, layerMatmuls, tuneMatmuls, vaeLayers } from './matmul-tuning.js';
 
 export const TUNE_HELP = `vae tune — pick the fastest WebGPU matmul configuration for each product of a training step
@@ -53,6 +54,13 @@ export async function tuneCommand(argv: string[], log: (line: string) => void): 
   if (info.name !== 'webgpu') throw new UsageError('vae tune: needs a WebGPU adapter');
   const gpu = currentBackend() as WebGPUBackend;
   const descs = layerMatmuls(vaeLayers(784, hidden, latent), batch);
+  if (descs.length === 0) {
+    log(
+      `nothing to tune: every product of this model (784-${hidden.join('-')}-${latent}, batch ${batch}) is below ` +
+        `${TUNING_MIN_MULADDS.toLocaleString('en')} multiply-adds, where the default configuration is as fast as any`,
+    );
+    return 0;
+  }
   log(
     `tuning ${descs.length} matmul shapes × candidates, ${rounds} rounds each ` +
       '(the first run also compiles every candidate)…',

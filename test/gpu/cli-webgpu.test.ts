@@ -1,7 +1,7 @@
 // The `vae` command on WebGPU: stderr carries only what the user should read (Dawn's two
 // adapter-limit warnings filtered, everything else kept), and SIGTERM to the command reaches
 // the training run, which writes its checkpoint.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -112,6 +112,30 @@ await describeWebGPU('vae on webgpu', (gpu) => {
     expect(r.stdout).toMatch(/\| \*\*all kernels\*\* \|/);
     expect(r.stdout).toMatch(/\| \*\*rest: JS, launches, sync, readback\*\* \|/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('vae tune: times the candidates at the shapes worth tuning, prints the table, writes the cache', async () => {
+    const cache = join(work, 'tuning', 'matmul-tuning.json');
+    const tiny = await vae('tune', '--hidden', '16', '--latent', '2', '--batch', '16', '--cache', cache);
+    expect(tiny.code, tiny.stderr).toBe(0);
+    expect(tiny.stdout).toMatch(
+      /nothing to tune: every product of this model \(784-16-2, batch 16\) is below 1,048,576/,
+    );
+    expect(tiny.stderr).not.toMatch(/artificially reduced/);
+    expect(existsSync(cache)).toBe(false);
+    const shape = ['--hidden', '64', '--latent', '2', '--batch', '32', '--rounds', '1', '--cache', cache];
+    const r = await vae('tune', ...shape);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/artificially reduced/);
+    expect(r.stdout).toMatch(/^tuning \d+ matmul shapes × candidates, 1 rounds each/m);
+    const rows = r.stdout.split('\n').filter((l) => /^\| (NN|NT|TN) \d+×\d+×\d+×\d+ \|/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(3); // the 784-wide products (x Wᵀ, gz W, gzᵀ x) are big enough
+    for (const row of rows) expect(row).toMatch(/\| r\d+q\d+w\d+x\d+ \|$/); // each names its chosen config
+    expect(r.stdout).toContain(`wrote ${cache}`);
+    expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8'))).length).toBeGreaterThan(0);
+    const bad = await vae('tune', '--rounds', '0', '--cache', cache);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^vae tune: --rounds must be between 1 and 100, got 0$/);
   });
 
   it('SIGTERM to the command: the run finishes its step, writes a checkpoint, and --resume continues', async () => {

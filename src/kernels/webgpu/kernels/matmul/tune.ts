@@ -30,8 +30,11 @@ export function candidateNamed(name: string): BlockedConfig | undefined {
 }
 
 /** Products worth tuning: below ~1 M multiply-adds a launch costs more than any choice saves. */
+/** Products smaller than this many multiply-adds run the default configuration (tuning gains nothing). */
+export const TUNING_MIN_MULADDS = 1 << 20;
+
 export function worthTuning(d: Pick<MatmulDesc, 'batch' | 'm' | 'n' | 'k'>): boolean {
-  return d.batch * d.m * d.n * d.k >= 1 << 20;
+  return d.batch * d.m * d.n * d.k >= TUNING_MIN_MULADDS;
 }
 
 /** The fastest candidate by median time (ties: the earlier candidate). Pure, for tests. */
