@@ -47,6 +47,7 @@ export interface TorchStepResult extends StepTiming {
 interface PyResult {
   check: { loss1: number; grads: Record<string, string>; loss2: number };
   ms: number[];
+  cpuMs: number[];
   firstLoss: number;
   lastLoss: number;
   torch: string;
@@ -110,6 +111,7 @@ export async function torchStep(
     const check = compareStep(ref, { loss1: py.check.loss1, grads, loss2: py.check.loss2 }, 'PyTorch');
     return {
       ms: py.ms,
+      cpuMs: py.cpuMs,
       summary: summarize(py.ms),
       warmup: py.warmup,
       firstLoss: py.firstLoss,

@@ -87,8 +87,9 @@ def time_steps(folder, m, warmup, runs):
     model = VAE()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = read_f32(folder, m["batches"], [m["count"], m["batch"], m["input"]])
-    ms, first, last = [], None, None
+    ms, cpu_ms, first, last = [], [], None, None
     for s in range(warmup + runs):
+        c0 = time.process_time()  # CPU time of the process, all threads
         t0 = time.perf_counter()
         x = batches[s % m["count"]]
         opt.zero_grad()
@@ -97,12 +98,14 @@ def time_steps(folder, m, warmup, runs):
         opt.step()
         value = loss.item()
         t = (time.perf_counter() - t0) * 1000
+        c = (time.process_time() - c0) * 1000
         if first is None:
             first = value
         last = value
         if s >= warmup:
             ms.append(t)
-    return {"ms": ms, "firstLoss": first, "lastLoss": last}
+            cpu_ms.append(c)
+    return {"ms": ms, "cpuMs": cpu_ms, "firstLoss": first, "lastLoss": last}
 
 
 def main():

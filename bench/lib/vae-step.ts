@@ -125,6 +125,11 @@ export function compareStep(
 export interface StepTiming {
   /** ms per step of the timed steps (warm-up excluded). */
   ms: number[];
+  /**
+   * CPU time of the whole process (all its threads: GC, a CPU Vulkan driver's workers) per timed
+   * step, in ms — what the step costs, whatever share of the cores a busy machine left it.
+   */
+  cpuMs?: number[];
   summary: Summary;
   warmup: number;
   firstLoss: number;
@@ -139,16 +144,22 @@ export async function timeSteps(
   runs: number,
 ): Promise<StepTiming> {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   let firstLoss = NaN,
     lastLoss = NaN;
   for (let s = 0; s < warmup + runs; s++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const loss = await step(batches[s % batches.length]!);
     const t = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     if (!Number.isFinite(loss)) throw new Error(`training step ${s}: loss ${loss}`);
     if (s === 0) firstLoss = loss;
     lastLoss = loss;
-    if (s >= warmup) ms.push(t);
+    if (s >= warmup) {
+      ms.push(t);
+      cpuMs.push((c.user + c.system) / 1000);
+    }
   }
-  return { ms, summary: summarize(ms), warmup, firstLoss, lastLoss };
+  return { ms, cpuMs, summary: summarize(ms), warmup, firstLoss, lastLoss };
 }
