@@ -5,6 +5,7 @@
 //   npm run bench:kernels                 2 rounds × 4 samples per implementation (~4 min)
 //   npm run bench:kernels -- --quick      1 round × 7 samples, fewer sizes (~1.5 min)
 //   flags: --rounds N --runs N --no-cpu (skips the two slow cpu backends: our reference and TF.js cpu)
+//          --only ours-cpu,tfjs-wasm,...  (just these implementations)
 //
 // Method (lib/time-kernels.ts): each case's result is first checked against a float64 CPU
 // reference; then a warm-up; then samples of `reps` runs enqueued back to back (inputs rotating
@@ -24,9 +25,10 @@ const quick = argv.includes('--quick');
 const ROUNDS = Number(flag(argv, 'rounds') ?? (quick ? 1 : 2));
 const RUNS = Number(flag(argv, 'runs') ?? (quick ? 7 : 4));
 const SLOW_CPU: Impl[] = ['ours-cpu-reference', 'tfjs-cpu'];
+const ONLY = flag(argv, 'only')?.split(',');
 let IMPLS: Impl[] = (
   ['ours-webgpu', 'tfjs-webgpu', 'ours-cpu', 'tfjs-wasm', 'ours-cpu-reference', 'tfjs-cpu'] as Impl[]
-).filter((i) => !(argv.includes('--no-cpu') && SLOW_CPU.includes(i)));
+).filter((i) => !(argv.includes('--no-cpu') && SLOW_CPU.includes(i)) && (!ONLY || ONLY.includes(i)));
 
 const OUR_CPU_LABEL: Partial<Record<Impl, string>> = {
   'ours-cpu': 'ours CPU',
