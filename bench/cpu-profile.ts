@@ -28,7 +28,8 @@ function label(method: string, args: unknown[]): string {
     const epi = [d.bias ? 'bias' : '', (args[3] as { activation?: string }).activation ?? ''].filter(
       (s) => s && s !== 'none',
     );
-    return `matmul ${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'} ${d.m}×${d.k}·${d.k}×${d.n}${epi.length ? ` ${epi.join('+')}` : ''}`;
+    const layout = `${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'}`;
+    return `matmul ${layout} ${d.m}×${d.k}·${d.k}×${d.n}${epi.length ? ` ${epi.join('+')}` : ''}`;
   }
   if (method === 'map') {
     const shapes = (args[1] as { shape: number[] }[]).map((i) => `[${i.shape.join(',')}]`);

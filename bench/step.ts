@@ -187,9 +187,8 @@ async function main(): Promise<void> {
     String(stats[i]!.runs),
     ...ratioCols.map(([, f]) => f(i)),
   ]);
-  console.log(
-    `\n${table(['implementation', 'ms/step median (min–max)', 'CPU ms/step median (min–max)', 'steps timed', ...ratioCols.map(([h]) => h)], rows)}`,
-  );
+  const headers = ['implementation', 'ms/step median (min–max)', 'CPU ms/step median (min–max)', 'steps timed'];
+  console.log(`\n${table([...headers, ...ratioCols.map(([h]) => h)], rows)}`);
   if (torchLine) console.log(`\n${torchLine}`);
   // the headline ratios: ours against the faster PyTorch row and the best TF.js backend
   const headline = (impls: Impl[], what: string, target: number, mine: Impl = OURS) => {
@@ -224,8 +223,10 @@ async function main(): Promise<void> {
       ? { ratio: cpuStats['ours-cpu'].median / cpuStats[bestTorchCpu]!.median, best: bestTorchCpu }
       : null;
   if (cpuTimeOverTorch) {
+    const [ours, torch] = [cpuStats['ours-cpu']!.median, cpuStats[bestTorchCpu!]!.median];
     console.log(
-      `ours, cpu in CPU time: ${fmt(cpuStats['ours-cpu']!.median)} ms/step = ${cpuTimeOverTorch.ratio.toFixed(2)}× ${label(bestTorchCpu!)} (${fmt(cpuStats[bestTorchCpu!]!.median)} ms/step of CPU)`,
+      `ours, cpu in CPU time: ${fmt(ours)} ms/step = ${cpuTimeOverTorch.ratio.toFixed(2)}× ` +
+        `${label(bestTorchCpu!)} (${fmt(torch)} ms/step of CPU)`,
     );
   }
   if (stats['ours-cpu'] && stats['ours-cpu-reference']) {
