@@ -89,6 +89,7 @@ export class CpuBackend implements Backend {
       param,
     );
     this.reduce('sum', terms, inShape, axes, out);
+    this.free(terms); // back to a subclass's pool, if it keeps one
     if (scale !== 1) {
       const o = asCpu(out).data;
       for (let i = 0; i < o.length; i++) o[i]! *= scale;
