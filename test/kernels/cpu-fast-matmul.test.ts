@@ -58,6 +58,18 @@ function check(c: Case): void {
   };
   const got = run(fast, aData, bData, c.bias ? biasData : null, c.activation);
   const want = run(ref, aData, bData, c.bias ? biasData : null, c.activation);
+  if (c.batch === 1) {
+    // the second output a Linear layer's bias gradient uses: op(A)'s row sums, float64 in order
+    const [gotSums, wantSums] = [fast, ref].map((be) => {
+      const rowSums = be.alloc(c.m, 'float32');
+      be.matmul(be.upload(aData, 'float32'), be.upload(bData, 'float32'), be.alloc(outSize, 'float32'), {
+        ...desc,
+        rowSums,
+      });
+      return data(rowSums);
+    });
+    expectBitEqual(gotSums!, wantSums!, `rowSums ${JSON.stringify(c)}`);
+  }
   // error bound: float32 accumulation of K products, relative to Σ|a||b| (+|bias|)
   const abs = (x: Float32Array) => x.map(Math.abs);
   const scale = run(ref, abs(aData), abs(bData), c.bias ? abs(biasData) : null, 'none');

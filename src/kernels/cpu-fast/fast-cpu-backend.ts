@@ -8,12 +8,12 @@
 import type { AdamDesc, Buf, DType, MapInput, MatmulDesc, ReduceOp, Shape, TypedArray } from '../backend.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { asCpu } from '../cpu/cpu-buffer.js';
-import { BufferPool } from './buffer-pool.js';
-import { cpuRowSums } from '../cpu/matmul.js';
 import { checkMapOutput, type MapOp } from '../elementwise.js';
-import { wasmAdam } from './wasm-adam.js';
+import { BufferPool } from './buffer-pool.js';
 import { fastMap } from './map.js';
 import { fastReduce } from './reduce.js';
+import { fastRowSums } from './row-sums.js';
+import { wasmAdam } from './wasm-adam.js';
 import { WasmGemm } from './wasm-gemm.js';
 import { createWasmRuntime, type WasmRuntime } from './wasm-runtime.js';
 
@@ -59,8 +59,8 @@ export class FastCpuBackend extends CpuBackend {
   override matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void {
     const [fa, fb, fo, bias] = [f32(a), f32(b), f32(out), f32(desc.bias)];
     if (this.gemm && fa && fb && fo && (bias || !desc.bias)) {
+      fastRowSums(fa, desc); // a Linear layer's bias gradient, when asked for (MatmulDesc.rowSums)
       this.gemm.matmul(fa, fb, fo, desc, bias ?? undefined, desc.activation ?? 'none');
-      cpuRowSums(asCpu(a), desc); // a Linear layer's bias gradient, when asked for (MatmulDesc.rowSums)
     } else super.matmul(a, b, out, desc);
   }
 
