@@ -1,9 +1,9 @@
-// Row loops of their own for the ops a training step runs most. V8 inlines a function into a
-// loop only where that call site has seen one function; map.ts's shared loop calls every op of
-// the table, so each element costs a call and a boxed double (~8 ns here, against ~1.5 ns
-// inlined). Each loop below is its own function literal calling one op of the table — so its
-// call site sees one function, and the op's maths still lives only in the table. An op missing
-// here runs the shared loop: the same values, slower.
+// Row loops of their own, one per op of the elementwise table. V8 inlines a function into a loop
+// only where that call site has seen one function; a loop shared by every op (sharedRowLoop) pays
+// a call and a boxed double per element — ~8 ns here, against ~1.5 ns inlined. So each op gets its
+// own function literal, whose call site sees only that op's row: the maths still lives only in the
+// table. A row added to the table without a loop here still works, through the shared loop, and
+// test/kernels/cpu-fast-elementwise.test.ts names it.
 import type { CpuBuf } from '../cpu/cpu-buffer.js';
 import { MAP_OPS, type MapOp, type MapOpDef } from '../elementwise.js';
 
@@ -26,84 +26,150 @@ export type RowLoop = (
   p: number,
 ) => void;
 
-const fn = (op: MapOp): MapOpDef['cpu'] => MAP_OPS[op].cpu;
-const identity = fn('identity'),
-  neg = fn('neg'),
-  exp = fn('exp'),
-  log = fn('log'),
-  square = fn('square'),
-  relu = fn('relu'),
-  sigmoid = fn('sigmoid'),
-  softplus = fn('softplus'),
-  addScalar = fn('addScalar'),
-  mulScalar = fn('mulScalar'),
-  rsubScalar = fn('rsubScalar'),
-  add = fn('add'),
-  sub = fn('sub'),
-  mul = fn('mul'),
-  div = fn('div'),
-  gt = fn('gt'),
-  bceWithLogits = fn('bceWithLogits'),
-  where = fn('where');
+const T: Readonly<Record<MapOp, MapOpDef>> = MAP_OPS;
 
 export const ROW_LOOPS: Partial<Record<MapOp, RowLoop>> = {
   identity: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = identity(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.identity.cpu(x[ox]!, 0, 0, p);
   },
   neg: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = neg(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.neg.cpu(x[ox]!, 0, 0, p);
   },
   exp: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = exp(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.exp.cpu(x[ox]!, 0, 0, p);
   },
   log: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = log(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.log.cpu(x[ox]!, 0, 0, p);
+  },
+  log1p: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.log1p.cpu(x[ox]!, 0, 0, p);
+  },
+  sqrt: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.sqrt.cpu(x[ox]!, 0, 0, p);
   },
   square: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = square(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.square.cpu(x[ox]!, 0, 0, p);
+  },
+  abs: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.abs.cpu(x[ox]!, 0, 0, p);
+  },
+  sign: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.sign.cpu(x[ox]!, 0, 0, p);
   },
   relu: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = relu(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.relu.cpu(x[ox]!, 0, 0, p);
   },
   sigmoid: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = sigmoid(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.sigmoid.cpu(x[ox]!, 0, 0, p);
+  },
+  tanh: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.tanh.cpu(x[ox]!, 0, 0, p);
   },
   softplus: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = softplus(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.softplus.cpu(x[ox]!, 0, 0, p);
+  },
+  gelu: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.gelu.cpu(x[ox]!, 0, 0, p);
+  },
+  geluGrad: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.geluGrad.cpu(x[ox]!, 0, 0, p);
+  },
+  silu: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.silu.cpu(x[ox]!, 0, 0, p);
+  },
+  siluGrad: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.siluGrad.cpu(x[ox]!, 0, 0, p);
   },
   addScalar: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = addScalar(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.addScalar.cpu(x[ox]!, 0, 0, p);
   },
   mulScalar: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = mulScalar(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.mulScalar.cpu(x[ox]!, 0, 0, p);
   },
   rsubScalar: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx) o[at + i] = rsubScalar(x[ox]!, 0, 0, p);
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.rsubScalar.cpu(x[ox]!, 0, 0, p);
+  },
+  rdivScalar: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.rdivScalar.cpu(x[ox]!, 0, 0, p);
+  },
+  powScalar: (o, at, n, x, ox, sx, _y, _oy, _sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx) o[at + i] = T.powScalar.cpu(x[ox]!, 0, 0, p);
   },
   add: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = add(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.add.cpu(x[ox]!, y[oy]!, 0, p);
   },
   sub: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = sub(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.sub.cpu(x[ox]!, y[oy]!, 0, p);
   },
   mul: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = mul(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.mul.cpu(x[ox]!, y[oy]!, 0, p);
   },
   div: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = div(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.div.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  maximum: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.maximum.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  minimum: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.minimum.cpu(x[ox]!, y[oy]!, 0, p);
   },
   gt: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = gt(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.gt.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  ge: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.ge.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  lt: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.lt.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  le: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.le.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  eq: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.eq.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  ne: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.ne.cpu(x[ox]!, y[oy]!, 0, p);
   },
   bceWithLogits: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = bceWithLogits(x[ox]!, y[oy]!, 0, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.bceWithLogits.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  reluGrad: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.reluGrad.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  sigmoidGrad: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.sigmoidGrad.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  tanhGrad: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.tanhGrad.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  klStdNormal: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.klStdNormal.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  klStdNormalGradLogvar: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.klStdNormalGradLogvar.cpu(x[ox]!, y[oy]!, 0, p);
+  },
+  scaledMul: (o, at, n, x, ox, sx, y, oy, sy, _z, _oz, _sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy) o[at + i] = T.scaledMul.cpu(x[ox]!, y[oy]!, 0, p);
   },
   where: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
-    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz) o[at + i] = where(x[ox]!, y[oy]!, z[oz]!, p);
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz) o[at + i] = T.where.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  reparameterize: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.reparameterize.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  reparameterizeGradLogvar: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.reparameterizeGradLogvar.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  bceWithLogitsGrad: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.bceWithLogitsGrad.cpu(x[ox]!, y[oy]!, z[oz]!, p);
   },
 };
 
-/** The shared loop, for every other op: the same values through a call per element. */
+/** The shared loop, for an op without a loop of its own: the same values through a call per element. */
 export function sharedRowLoop(
   f: MapOpDef['cpu'],
   o: Arr,

@@ -3,7 +3,7 @@
 // and only the row starts advance through the leading axes. When every input covers the whole
 // output or is one scalar — most calls in a training step — the whole output is one row.
 // The same op function from the table computes each value, in the same order, as the reference;
-// the hot ops run loops of their own (map-loops.ts) so V8 can inline the op.
+// every op runs a loop of its own (map-loops.ts) so V8 can inline the op.
 import type { MapInput, Shape } from '../backend.js';
 import { asCpu, type CpuBuf } from '../cpu/cpu-buffer.js';
 import { MAP_OPS, type MapOp } from '../elementwise.js';
