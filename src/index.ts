@@ -8,7 +8,7 @@ export { manualSeed, randomState, setRandomState } from './tensor/random.js';
 // ops over several tensors
 export { concat, oneHot } from './tensor/ops/views.js';
 export { checkIndices, IndexOutOfRangeError } from './tensor/indices.js';
-export { where } from './tensor/ops/elementwise.js';
+export { where, type Operand } from './tensor/ops/elementwise.js';
 export { binaryCrossEntropyWithLogits, mseLoss, type Reduction, type LossOptions } from './tensor/ops/loss.js';
 export { crossEntropy, nllLoss } from './tensor/ops/cross-entropy.js';
 export { gather, indexSelect, argmax, argmin } from './tensor/ops/indexing.js';
@@ -18,8 +18,9 @@ export { layerNorm } from './tensor/ops/layer-norm.js';
 export { linear, type Activation } from './tensor/ops/linear.js';
 
 // memory
-export { tidy, keep } from './tensor/tidy.js';
+export { tidy, keep, type TidyResult } from './tensor/tidy.js';
 export { memoryStats, type MemoryStats } from './tensor/memory.js';
+export type { BackendUsage } from './tensor/storage.js';
 export { debugLeaks, type LeakReport, type DebugLeaksOptions } from './tensor/lifetime.js';
 
 // backends
@@ -56,7 +57,7 @@ export {
 
 // autograd (record: define your own op — its name, inputs, output, saved tensors and backward)
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
-export { record, type Needs, type Grads } from './autograd/record.js';
+export { record, type Grads, type Needs } from './autograd/record.js';
 export type { BackwardFn } from './autograd/node.js';
 export {
   gradcheck,
@@ -86,7 +87,12 @@ export {
 } from './nn/optim.js';
 export { stepDecay, cosineDecay, linearWarmup, type LrSchedule } from './nn/lr-schedule.js';
 export { clipGradNorm } from './nn/clip-grad.js';
-export { encodeSafetensors, decodeSafetensors, type RawTensor } from './nn/safetensors.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  type RawTensor,
+  type DecodedSafetensors,
+} from './nn/safetensors.js';
 export { encodeStateDict, decodeStateDict } from './nn/state-bytes.js';
 
 // the models
@@ -136,10 +142,11 @@ export {
   type EpochMetrics,
   type Terms,
   type Binarize,
+  type EpochPartial,
 } from './vae/train.js';
 
 // data that needs no file system
-export { batches, batchCount, type Batch } from './data/batches.js';
+export { batches, batchCount, type Batch, type BatchOptions } from './data/batches.js';
 export { binarizeStatic, binarizeDynamic } from './data/binarize.js';
 export { subset, type Split } from './data/split.js';
 export { createRng, type Rng } from './data/rng.js';

@@ -4,8 +4,9 @@ export { loadMnist, loadMnistSplit, defaultMnistDir, type MnistSet } from './dat
 export { readIdx, decodeIdx, type IdxArray } from './data/idx.js';
 export { encodeIdx } from './data/idx-encode.js';
 export { writeImageGrid, type ImageGridOptions } from './data/image-grid.js';
-export { writeScatterPng } from './data/scatter.js';
-export { writeNpy, encodeNpy, decodeNpy } from './data/npy.js';
+export type { Rgb } from './data/raster.js';
+export { writeScatterPng, type ScatterOptions } from './data/scatter.js';
+export { writeNpy, encodeNpy, decodeNpy, type NpyArray } from './data/npy.js';
 export { saveSafetensors, loadSafetensors } from './nn/safetensors-file.js';
 export { saveCheckpoint, loadCheckpoint, loadTrainingState } from './vae/checkpoint.js';
 export { defaultTuningFile, loadMatmulTuning, saveMatmulTuning } from './kernels/webgpu/tuning-file.js';

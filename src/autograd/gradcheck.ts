@@ -9,25 +9,35 @@ import { isTensor, type Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import { noGrad } from './grad-mode.js';
 
+/** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
   /** Allowed |analytic - numeric| is atol + rtol * |numeric| (defaults 1e-5 and 1e-3). */
   atol?: number;
+  /** Relative tolerance (default 1e-3); see atol. */
   rtol?: number;
   /** Which inputs to check (default: all). */
   check?: readonly boolean[];
 }
 
+/** How close the analytic gradient of one input came to the central differences. */
 export interface GradcheckInputReport {
+  /** The input's position in `inputs`. */
   index: number;
+  /** The input's shape. */
   shape: number[];
+  /** The largest |analytic - numeric| over the input's elements. */
   maxAbsError: number;
+  /** The largest |analytic - numeric| / |numeric| over the input's elements. */
   maxRelError: number;
 }
 
+/** What {@link gradcheck} resolves to when every checked element is within tolerance. */
 export interface GradcheckReport {
+  /** Always true: a failing check rejects instead. */
   ok: true;
+  /** One report per checked input. */
   inputs: GradcheckInputReport[];
 }
 
@@ -41,9 +51,22 @@ function unravel(i: number, shape: readonly number[]): number[] {
 }
 
 /**
- * Checks fn's gradient with respect to every input. fn takes the inputs (as float64 CPU copies)
- * and returns a scalar tensor; random draws inside fn repeat identically for every evaluation.
- * Resolves to a report, or rejects with an error naming the input and its worst element.
+ * Checks fn's gradient with respect to every input, like `torch.autograd.gradcheck`: the
+ * gradient from `backward()` against central finite differences `(f(x + eps) - f(x - eps)) / 2eps`,
+ * element by element, in float64 on the CPU. fn takes the inputs (as float64 CPU copies) and
+ * returns a scalar tensor; random draws inside fn repeat identically for every evaluation.
+ * Resolves to a report, or rejects with an error naming the input and its first element out of
+ * tolerance.
+ *
+ * @example
+ * ```ts
+ * const x = randn([3, 4]);
+ * const w = randn([4, 2]);
+ * await gradcheck((x, w) => x.matmul(w).tanh().sum(), [x, w]);
+ * // your own op: see record()
+ * const cube = (x: Tensor) => record('cube', [x], x.pow(3), [x], (dy, [x]) => [dy.mul(x.square().mul(3))]);
+ * await gradcheck((x) => cube(x).sum(), [randn([5])]);
+ * ```
  */
 export async function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor,

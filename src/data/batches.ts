@@ -3,19 +3,25 @@ import { mixSeed } from './rng.js';
 import { permutation } from './shuffle.js';
 import { pixelsPerImage, type Split } from './split.js';
 
+/** A minibatch copied out of a {@link Split}: `size` images and their labels. */
 export interface Batch {
   /** size × rows × cols intensities, row-major. */
   images: Float32Array;
+  /** The digit (class) of each image. */
   labels: Int32Array;
   /** Which examples of the split these are. */
   indices: Int32Array;
+  /** The number of examples in this batch (the last one of an epoch may be smaller). */
   size: number;
 }
 
+/** Options of {@link batches}. */
 export interface BatchOptions {
+  /** Examples per batch. */
   batchSize: number;
   /** Random order when true (the default); the split's order when false. */
   shuffle?: boolean;
+  /** Seed of the shuffle (default 0). */
   seed?: number;
   /** Mixed into the seed, so each epoch of one run gets its own order. */
   epoch?: number;
@@ -48,7 +54,17 @@ export function batchCount(count: number, batchSize: number, dropLast = false): 
   return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
 }
 
-/** Yields the batches of one epoch; every example appears once (or not at all if dropped). */
+/**
+ * Yields the batches of one epoch; every example appears once (or not at all if dropped).
+ *
+ * @example
+ * ```ts
+ * for (const b of batches(mnist.train, { batchSize: 128, seed: 0, epoch })) {
+ *   const x = tensor(b.images, [b.size, 784]);
+ *   const y = tensor(b.labels); // int32 class indices
+ * }
+ * ```
+ */
 export function* batches(split: Split, options: BatchOptions): Generator<Batch> {
   const { batchSize, dropLast = false, start = 0 } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1)

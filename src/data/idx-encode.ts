@@ -2,6 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { idxTypeOf, type IdxData } from './idx-format.js';
 
+/** IDX bytes (MNIST's file format) for `data` of `dims`, gzipped with `{ gzip: true }`: the inverse of `decodeIdx`. */
 export function encodeIdx(dims: readonly number[], data: IdxData, options: { gzip?: boolean } = {}): Uint8Array {
   if (dims.length > 255) throw new Error(`encodeIdx: ${dims.length} dims, IDX allows at most 255`);
   const count = dims.reduce((a, b) => a * b, 1);

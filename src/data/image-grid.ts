@@ -1,11 +1,13 @@
 // Tiles grey images (intensities in [0, 1]) into one picture: gridCols across, padding between.
 import { createRaster, fillRect, writePng, type Raster, type Rgb } from './raster.js';
 
+/** How {@link writeImageGrid} lays out images: count, size, columns, scale, padding and colours. */
 export interface ImageGridOptions {
   /** How many images to draw, from the start of the array. */
   count: number;
   /** Each image's height and width in pixels. */
   rows: number;
+  /** Each image's width in pixels. */
   cols: number;
   /** Images per grid row. */
   gridCols: number;
@@ -13,6 +15,7 @@ export interface ImageGridOptions {
   scale?: number;
   /** Pixels of padding colour around and between images. Default 1. */
   padding?: number;
+  /** The colours of intensity 0 and 1 (grey levels between blend them) and of the padding. */
   colors?: {
     /** The colour of intensity 0. Default black. */
     background?: Rgb;

@@ -5,8 +5,11 @@ import { dirname, join } from 'node:path';
 import { readIdx, type IdxArray } from './idx.js';
 import type { Split } from './split.js';
 
+/** MNIST's two splits, as {@link loadMnist} returns them. */
 export interface MnistSet {
+  /** The 60,000 training images. */
   train: Split;
+  /** The 10,000 test images. */
   test: Split;
 }
 

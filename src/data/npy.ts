@@ -11,6 +11,7 @@ function shapeTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
+/** NumPy .npy bytes (version 1.0, little-endian float32, C order) for `data` of `shape`. */
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`encodeNpy: bad shape [${shape.join(', ')}]`);
@@ -33,12 +34,23 @@ export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Ar
   return bytes;
 }
 
+/**
+ * Writes `data` of `shape` as a NumPy .npy file, atomically (`numpy.load` reads it).
+ *
+ * @example
+ * ```ts
+ * await writeNpy('samples.npy', await samples.data() as Float32Array, [...samples.shape]);
+ * ```
+ */
 export async function writeNpy(path: string, data: Float32Array, shape: readonly number[]): Promise<void> {
   await writeFileAtomic(path, encodeNpy(data, shape));
 }
 
+/** A float32 array read from .npy bytes. */
 export interface NpyArray {
+  /** The size of each axis. */
   shape: number[];
+  /** The elements in C (row-major) order. */
   data: Float32Array;
 }
 

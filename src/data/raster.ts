@@ -2,6 +2,7 @@
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from './atomic-write.js';
 
+/** A colour as red, green, blue in 0-255. */
 export type Rgb = readonly [number, number, number];
 
 export interface Raster {

@@ -1,6 +1,7 @@
 // A small seeded generator for data-side randomness (shuffling, dynamic binarization):
 // mulberry32, 32 bits of state, good enough statistically and reproducible everywhere.
 
+/** A seeded stream of random numbers for data-side work (shuffling, binarization); see {@link createRng}. */
 export interface Rng {
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number;
@@ -22,6 +23,7 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
+/** A seeded generator (mulberry32): the same numbers for the same seed on every platform. */
 export function createRng(seed: number): Rng {
   let state = seed >>> 0;
   const nextUint32 = (): number => {

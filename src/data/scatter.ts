@@ -18,13 +18,17 @@ export const CLASS_COLORS: readonly Rgb[] = [
 ];
 const UNLABELLED: Rgb = [0, 0, 0];
 
+/** How {@link writeScatterPng} draws: size, dot radius, title, axis labels, legend names, ticks. */
 export interface ScatterOptions {
   /** Side of the square plotting area in pixels. Default 512. */
   size?: number;
   /** Dot radius in pixels (0 = one pixel). Default 1. */
   pointRadius?: number;
+  /** A title above the plot. */
   title?: string;
+  /** The horizontal axis's label. */
   xLabel?: string;
+  /** The vertical axis's label. */
   yLabel?: string;
   /** The legend's name of class k (default "digit k"). */
   classNames?: readonly string[];

@@ -1,11 +1,16 @@
 // A labelled image set held as flat typed arrays: image i is pixels [i*rows*cols, (i+1)*rows*cols).
 
+/** A labelled image set as flat typed arrays: image i is pixels `[i*rows*cols, (i+1)*rows*cols)`. */
 export interface Split {
   /** count × rows × cols intensities in [0, 1], row-major. */
   images: Float32Array;
+  /** The class of each image (0-9 for MNIST). */
   labels: Int32Array;
+  /** The number of images. */
   count: number;
+  /** Image height in pixels (28 for MNIST). */
   rows: number;
+  /** Image width in pixels (28 for MNIST). */
   cols: number;
 }
 

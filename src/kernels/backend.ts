@@ -3,8 +3,11 @@
 // views (transpose, slice, broadcast) are made by `copy` with strides, never aliased.
 import type { MapOp } from './elementwise.js';
 
+/** Element types: float32 everywhere, int32 (indices, labels), float64 on the CPU (gradcheck). */
 export type DType = 'float32' | 'int32' | 'float64';
+/** The typed arrays that hold a tensor's elements on the host (`await t.data()`). */
 export type TypedArray = Float32Array | Int32Array | Float64Array;
+/** The size of each axis, outermost first. */
 export type Shape = readonly number[];
 
 /** An opaque block of device memory holding `size` elements of `dtype`. */
@@ -98,7 +101,14 @@ export interface IndexViolation {
   value: number;
 }
 
+/**
+ * A place tensors live and kernels run: the CPU backends ('cpu', and the reference loops of
+ * 'cpu-reference') or WebGPU. Every tensor has one (`t.backend`); pass one to creation functions
+ * (`{ backend }`) or move a tensor with `await t.to(backend)`. Its kernel primitives are the
+ * engine's internals (src/kernels/backend.ts) and not part of the documented API.
+ */
 export interface Backend {
+  /** 'cpu' for both CPU backends, or 'webgpu'. */
   readonly name: 'cpu' | 'webgpu';
   /** A human-readable line: the device, adapter or driver. */
   readonly description: string;
@@ -107,18 +117,28 @@ export interface Backend {
   /** The largest buffer, in bytes, this backend can allocate (WebGPU: the storage binding limit). */
   readonly maxBufferBytes: number;
 
-  /** New buffer; its contents are unspecified until written. */
+  /** @internal New buffer; its contents are unspecified until written. */
   alloc(size: number, dtype: DType): Buf;
+  /** @internal Frees a buffer (the runtime pools it). */
   free(buf: Buf): void;
+  /** @internal A new buffer holding `data` as `dtype`. */
   upload(data: TypedArray, dtype: DType): Buf;
-  /** Reads a buffer back to the host, after all work queued before it. */
+  /** @internal Reads a buffer back to the host, after all work queued before it. */
   read(buf: Buf): Promise<TypedArray>;
 
+  /** @internal Sets every element of `out` to `value`. */
   fill(out: Buf, value: number): void;
-  /** out = op(inputs...) elementwise, inputs broadcast to outShape; `param` is the op's scalar. */
+  /**
+   * out = op(inputs...) elementwise, inputs broadcast to outShape; `param` is the op's scalar.
+   * @internal
+   */
   map(op: MapOp, inputs: readonly MapInput[], out: Buf, outShape: Shape, param?: number): void;
+  /** @internal out = act(opA(A) · opB(B) + bias), batched (see MatmulDesc). */
   matmul(a: Buf, b: Buf, out: Buf, desc: MatmulDesc): void;
-  /** Reduces `axes` of x (shape inShape); out has inShape's size with those axes removed. */
+  /**
+   * Reduces `axes` of x (shape inShape); out has inShape's size with those axes removed.
+   * @internal
+   */
   reduce(op: ReduceOp, x: Buf, inShape: Shape, axes: readonly number[], out: Buf): void;
   /**
    * out = scale · Σ over `axes` of op(inputs) for float inputs of the same shape inShape: an
@@ -137,17 +157,27 @@ export interface Backend {
    * out (int32, inShape without `axis`) = the position along `axis` of the largest (argmax) or
    * smallest (argmin) element. Ties go to the first position; a NaN beats every number (the first
    * NaN's position is the answer, as in PyTorch, where max and min propagate NaN too).
+   * @internal
    */
   argReduce(op: ArgReduceOp, x: Buf, inShape: Shape, axis: number, out: Buf): void;
-  /** out (desc.shape, x's dtype) = x gathered along desc.axis by the int32 index (see GatherDesc). */
+  /**
+   * out (desc.shape, x's dtype) = x gathered along desc.axis by the int32 index (see GatherDesc).
+   * @internal
+   */
   gather(x: Buf, index: Buf, out: Buf, desc: GatherDesc): void;
-  /** out (desc.xShape, float) = zeros with every src element (desc.shape) added where gather would read it. */
+  /**
+   * out (desc.xShape, float) = zeros with every src element (desc.shape) added where gather would read it.
+   * @internal
+   */
   scatterAdd(src: Buf, index: Buf, out: Buf, desc: GatherDesc): void;
-  /** dst[dstLayout(i)] = src[srcLayout(i)] for every index i of `shape`. */
+  /** @internal dst[dstLayout(i)] = src[srcLayout(i)] for every index i of `shape`. */
   copy(src: Buf, srcLayout: Layout, dst: Buf, dstLayout: Layout, shape: Shape): void;
-  /** Fills out with counter-based random numbers: the same on every backend for the same desc. */
+  /**
+   * Fills out with counter-based random numbers: the same on every backend for the same desc.
+   * @internal
+   */
   random(out: Buf, desc: RandomDesc): void;
-  /** One Adam step, in place on param, m and v. */
+  /** @internal One Adam step, in place on param, m and v. */
   adam(param: Buf, grad: Buf, m: Buf, v: Buf, desc: AdamDesc): void;
   /**
    * Optional: buffers of these sizes laid into one allocation (each still a Buf of its own, freed
@@ -165,6 +195,7 @@ export interface Backend {
    * value that does not. The CPU throws it at once. WebGPU checks on the device and throws it
    * at the next readback (read() rejects with it): the values live on the device, and waiting
    * for them here would stall the queue.
+   * @internal
    */
   checkIndices(buf: Buf, limit: number, fail: (v: IndexViolation) => Error): void;
 

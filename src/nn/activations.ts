@@ -4,6 +4,7 @@ import { Module } from './module.js';
 
 /** max(x, 0) as a layer. */
 export class ReLU extends Module {
+  /** `x.relu()`. */
   forward(x: Tensor): Tensor {
     return x.relu();
   }
@@ -11,6 +12,7 @@ export class ReLU extends Module {
 
 /** GELU as a layer: x Φ(x), the exact (erf) form, as PyTorch's nn.GELU(). */
 export class GELU extends Module {
+  /** `x.gelu()`. */
   forward(x: Tensor): Tensor {
     return x.gelu();
   }
@@ -18,6 +20,7 @@ export class GELU extends Module {
 
 /** SiLU (swish) as a layer: x σ(x), as PyTorch's nn.SiLU(). */
 export class SiLU extends Module {
+  /** `x.silu()`. */
   forward(x: Tensor): Tensor {
     return x.silu();
   }
@@ -25,6 +28,7 @@ export class SiLU extends Module {
 
 /** The logistic sigmoid as a layer. */
 export class Sigmoid extends Module {
+  /** `x.sigmoid()`. */
   forward(x: Tensor): Tensor {
     return x.sigmoid();
   }
@@ -32,6 +36,7 @@ export class Sigmoid extends Module {
 
 /** tanh as a layer. */
 export class Tanh extends Module {
+  /** `x.tanh()`. */
   forward(x: Tensor): Tensor {
     return x.tanh();
   }

@@ -15,10 +15,15 @@ import { Module } from './module.js';
  * ```
  */
 export class Dropout extends Module {
+  /** @param p The probability of zeroing an element, in [0, 1]. */
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${p}`);
   }
+  /**
+   * In training mode `x` with elements zeroed (probability p) and the rest scaled by 1/(1-p);
+   * in eval mode `x` itself.
+   */
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training);
   }

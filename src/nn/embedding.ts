@@ -19,7 +19,9 @@ import { Module } from './module.js';
  */
 export class Embedding extends Module {
   constructor(
+    /** The number of vectors (ids run from 0 to count - 1). */
     readonly count: number,
+    /** The size of each vector. */
     readonly dim: number,
     opts: CreateOptions = {},
   ) {
@@ -34,10 +36,15 @@ export class Embedding extends Module {
     this.registerParameter('weight', randn([count, dim], create));
   }
 
+  /** The table, [count, dim]. */
   get weight(): Tensor {
     return this.parameter('weight');
   }
 
+  /**
+   * The rows of the table at `ids` (int32, any shape): `[...ids.shape, dim]`. An id outside
+   * [0, count) is an IndexOutOfRangeError.
+   */
   forward(ids: Tensor): Tensor {
     checkIndices('Embedding', ids, this.count, 'id');
     return tidy(() => indexSelect(this.weight, 0, ids.reshape([ids.size])).reshape([...ids.shape, this.dim]));

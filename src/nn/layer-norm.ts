@@ -23,8 +23,11 @@ export interface LayerNormOptions extends CreateOptions {
  * ```
  */
 export class LayerNorm extends Module {
+  /** The trailing axes normalized over (their sizes). */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Whether the layer has the learned 'weight' and 'bias'. */
   readonly elementwiseAffine: boolean;
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
@@ -43,6 +46,7 @@ export class LayerNorm extends Module {
     }
   }
 
+  /** `(x - mean) / sqrt(var + eps) * weight + bias` over the trailing `normalizedShape` axes. */
   forward(x: Tensor): Tensor {
     const affine = this.elementwiseAffine;
     return layerNorm(

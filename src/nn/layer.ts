@@ -4,5 +4,6 @@ import type { Module } from './module.js';
 
 /** A module that maps one tensor to one tensor (Linear, MLP, Dropout, LayerNorm, the activations ...). */
 export interface Layer extends Module {
+  /** The layer's output for input `x` (a new tensor the caller owns). */
   forward(x: Tensor): Tensor;
 }

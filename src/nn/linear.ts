@@ -5,18 +5,32 @@ import type { Tensor } from '../tensor/tensor.js';
 import { linearInit } from './init.js';
 import { Module } from './module.js';
 
+/**
+ * A fully connected layer, `y = act(x Wᵀ + b)`, as PyTorch's `nn.Linear` (same weight layout and
+ * initialization, uniform in ±1/√inFeatures); the product, bias and activation run as one fused kernel.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(784, 256, 'relu');
+ * const h = layer.forward(x); // [batch, 784] -> [batch, 256]
+ * ```
+ */
 export class Linear extends Module {
   /** [outFeatures, inFeatures], as in PyTorch. */
   get weight(): Tensor {
     return this.parameter('weight');
   }
+  /** [outFeatures]. */
   get bias(): Tensor {
     return this.parameter('bias');
   }
 
   constructor(
+    /** The size of each input row. */
     readonly inFeatures: number,
+    /** The size of each output row. */
     readonly outFeatures: number,
+    /** Applied after the bias: 'none', 'relu', 'sigmoid', 'tanh', 'gelu' or 'silu'. */
     readonly activation: Activation = 'none',
     opts: CreateOptions = {},
   ) {
@@ -32,6 +46,7 @@ export class Linear extends Module {
     this.registerParameter('bias', bias);
   }
 
+  /** `act(x Wᵀ + b)` for `x` of shape `[..., inFeatures]`. */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias, this.activation);
   }

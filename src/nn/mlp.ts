@@ -6,7 +6,18 @@ import { tidy } from '../tensor/tidy.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
 
+/**
+ * A stack of {@link Linear} layers: the hidden layers use `activation`, the last `outputActivation`.
+ * Parameters are named `0.weight`, `0.bias`, `1.weight`, ...
+ *
+ * @example
+ * ```ts
+ * const model = new MLP([784, 256, 10], 'relu'); // 784 -> 256 (ReLU) -> 10 logits
+ * const logits = model.forward(x);
+ * ```
+ */
 export class MLP extends Module {
+  /** The Linear layers, input side first. */
   readonly layers: Linear[];
 
   /** sizes = [in, hidden..., out]. */

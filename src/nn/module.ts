@@ -8,11 +8,29 @@ import type { Tensor } from '../tensor/tensor.js';
 /** Parameters by dotted name ("0.weight"), as `Module.stateDict()` gives and `loadStateDict` takes. */
 export type StateDict = Record<string, Tensor>;
 
+/**
+ * A named tree of parameters, like `torch.nn.Module`: subclasses register their parameters
+ * and child modules by name, so {@link Module.namedParameters} gives dotted names
+ * (`"0.weight"`, `"encoder.1.bias"`) that {@link Module.stateDict}, safetensors files and PyTorch share.
+ *
+ * @example
+ * ```ts
+ * class TwoLayer extends Module {
+ *   readonly hidden = this.registerModule('hidden', new Linear(784, 256, 'relu'));
+ *   readonly out = this.registerModule('out', new Linear(256, 10));
+ *   forward(x: Tensor): Tensor {
+ *     return tidy(() => this.out.forward(this.hidden.forward(x)));
+ *   }
+ * }
+ * ```
+ */
 export abstract class Module {
   private readonly params = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
+  /** True in training mode (the default), false after `eval()`: Dropout reads it. */
   training = true;
 
+  /** Registers `t` as a parameter under `name` (marking it `requireGrad()`) and returns it. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     if (this.params.has(name) || this.children.has(name)) throw new Error(`Module: '${name}' is registered twice`);
     this.params.set(name, t.requireGrad());
@@ -53,6 +71,7 @@ export abstract class Module {
     }
   }
 
+  /** Registers a child module under `name` (its parameters become `name.*`) and returns it. */
   protected registerModule<M extends Module>(name: string, m: M): M {
     if (this.params.has(name) || this.children.has(name)) throw new Error(`Module: '${name}' is registered twice`);
     this.children.set(name, m);
@@ -67,10 +86,12 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter, in `namedParameters()` order (what an optimizer takes). */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** The number of scalar weights in all parameters. */
   parameterCount(): number {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }
@@ -143,16 +164,19 @@ export abstract class Module {
     }
   }
 
+  /** Sets training mode on this module and every child (`train(false)` is `eval()`); returns this. */
   train(on = true): this {
     this.training = on;
     for (const c of this.children.values()) c.train(on);
     return this;
   }
 
+  /** Evaluation mode on this module and every child (Dropout passes its input through); returns this. */
   eval(): this {
     return this.train(false);
   }
 
+  /** Clears the gradient of every parameter (optimizers' `zeroGrad()` does the same). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
   }

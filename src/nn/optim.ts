@@ -66,6 +66,7 @@ export abstract class Optimizer {
   constructor(
     /** 'SGD' or 'Adam': names the optimizer in errors and in its state dict. */
     readonly kind: string,
+    /** The parameters this optimizer updates (in the order its state tensors are numbered). */
     readonly params: readonly Tensor[],
     lr: number,
   ) {
@@ -83,6 +84,7 @@ export abstract class Optimizer {
   get lr(): number {
     return this.#lr;
   }
+  /** Sets the learning rate for the following steps (finite, >= 0; anything else is an error). */
   set lr(value: number) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
       throw new Error(`${this.kind}: lr must be a finite number >= 0, got ${String(value)}`);
@@ -107,7 +109,7 @@ export abstract class Optimizer {
    */
   abstract loadState(tensors: Record<string, Tensor>, scalars: Record<string, number>): void;
 
-  /** The state tensors this optimizer expects: name -> [parameter, required]. */
+  /** @internal The state tensors this optimizer expects: name -> [parameter, required]. */
   protected abstract stateShape(): Map<string, { like: Tensor; required: boolean }>;
 
   /**
@@ -190,8 +192,11 @@ export abstract class Optimizer {
 
 /** SGD's settings: the learning rate, and optionally momentum and (L2) weight decay (both 0 by default). */
 export interface SGDOptions {
+  /** The learning rate (required; settable later through `optimizer.lr`). */
   lr: number;
+  /** Momentum factor in [0, 1) (default 0: none). */
   momentum?: number;
+  /** L2 penalty: `weightDecay * p` is added to the gradient (default 0). */
   weightDecay?: number;
 }
 
@@ -217,9 +222,11 @@ export class SGD extends Optimizer {
     this.velocity = params.map(() => null);
   }
 
+  /** The momentum factor. */
   get momentum(): number {
     return this.#momentum;
   }
+  /** The L2 weight decay factor. */
   get weightDecay(): number {
     return this.#weightDecay;
   }
@@ -274,7 +281,9 @@ export class SGD extends Optimizer {
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps?: number;
   /** Decoupled weight decay (AdamW); 0 by default. */
   weightDecay?: number;
@@ -323,15 +332,19 @@ export class Adam extends Optimizer {
     this.v = params.map(like);
   }
 
+  /** Decay rate of the first moment estimate. */
   get beta1(): number {
     return this.#beta1;
   }
+  /** Decay rate of the second moment estimate. */
   get beta2(): number {
     return this.#beta2;
   }
+  /** Added to the denominator. */
   get eps(): number {
     return this.#eps;
   }
+  /** Decoupled (AdamW) weight decay factor. */
   get weightDecay(): number {
     return this.#weightDecay;
   }

@@ -23,7 +23,12 @@ export async function saveSafetensors(
 export async function loadSafetensors(
   path: string,
   opts: { backend?: Backend } = {},
-): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+): Promise<{
+  /** New tensors by name, owned by the caller. */
+  tensors: Record<string, Tensor>;
+  /** The file's string metadata (`__metadata__`). */
+  metadata: Record<string, string>;
+}> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

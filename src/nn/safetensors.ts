@@ -21,18 +21,33 @@ const OTHER_CODES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F1
 export const MAX_HEADER_BYTES = 100_000_000;
 const ENTRY_KEYS = ['dtype', 'shape', 'data_offsets'];
 
+/** One tensor of a safetensors file as plain data (no backend). */
 export interface RawTensor {
+  /** 'float32', 'float64' or 'int32' (F32, F64, I32 in the file). */
   dtype: DType;
+  /** The size of each axis. */
   shape: number[];
+  /** The elements in row-major order. */
   data: TypedArray;
 }
 
 /** Tensors by name and string metadata, in maps without prototypes. */
 export interface DecodedSafetensors {
+  /** Tensors by name. */
   tensors: Record<string, RawTensor>;
+  /** The string metadata of `__metadata__`. */
   metadata: Record<string, string>;
 }
 
+/**
+ * Encodes tensors and string metadata as safetensors bytes (header padded to 8 bytes, tensors in
+ * name order), loadable by Python's `safetensors`. Plain data in, bytes out: no backend involved.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ w: { dtype: 'float32', shape: [2], data: new Float32Array([1, 2]) } });
+ * ```
+ */
 export function encodeSafetensors(
   entries: Record<string, RawTensor>,
   metadata: Record<string, string> = {},
@@ -77,6 +92,11 @@ const show = (v: unknown): string => {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
 
+/**
+ * Decodes safetensors bytes to plain data, checking every header field (dtype, shape, offsets
+ * that tile the data exactly) and naming `file` and the bad field in the error. Supports F32, F64
+ * and I32; other dtypes are refused by name. See {@link decodeStateDict} for tensors on a backend.
+ */
 export function decodeSafetensors(bytes: Uint8Array, file = '<buffer>'): DecodedSafetensors {
   const fail = (why: string): never => {
     throw new Error(`${file}: not a valid safetensors file: ${why}`);

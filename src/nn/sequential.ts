@@ -16,6 +16,7 @@ import { Module } from './module.js';
  * ```
  */
 export class Sequential extends Module {
+  /** The layers in the order they run; registered as '0', '1', ... */
   readonly layers: readonly Layer[];
 
   constructor(...layers: Layer[]) {

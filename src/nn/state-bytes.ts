@@ -39,7 +39,12 @@ export async function encodeStateDict(
 export function decodeStateDict(
   bytes: Uint8Array,
   opts: { backend?: Backend; source?: string } = {},
-): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+): {
+  /** New tensors by name, owned by the caller. */
+  tensors: Record<string, Tensor>;
+  /** The file's string metadata (`__metadata__`). */
+  metadata: Record<string, string>;
+} {
   const { tensors, metadata } = decodeSafetensors(bytes, opts.source);
   const out: Record<string, Tensor> = Object.create(null);
   for (const [name, r] of Object.entries(tensors))

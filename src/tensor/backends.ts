@@ -7,11 +7,17 @@ import type { Backend, DType } from '../kernels/backend.js';
 import { CpuBackend } from '../kernels/cpu/cpu-backend.js';
 import { FastCpuBackend } from '../kernels/cpu-fast/fast-cpu-backend.js';
 
+/** The backends: 'cpu' (fast WebAssembly/JS kernels; float64 for gradcheck) and 'webgpu'. */
 export type BackendName = 'cpu' | 'webgpu';
+/**
+ * What {@link useBackend} accepts: a backend, 'cpu-reference' (the plain reference loops the
+ * tests check every kernel against), or 'auto' (WebGPU when there is an adapter, else the CPU).
+ */
 export type BackendChoice = BackendName | 'cpu-reference' | 'auto';
 
 /** Which backend new tensors go to, what it runs on, and why it was chosen. */
 export interface BackendInfo {
+  /** The backend new tensors go to. */
   name: BackendName;
   /** The device: the adapter for WebGPU, the kind of kernels for the CPU. */
   description: string;

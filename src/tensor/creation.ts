@@ -6,8 +6,11 @@ import { nextRandomCall } from './random.js';
 import { at, checkShape, fmt, sizeOf } from './shape.js';
 import type { NestedArray, Tensor } from './tensor.js';
 
+/** Options of the creation functions (`tensor`, `zeros`, `randn` ...). */
 export interface CreateOptions {
+  /** The element type (default: the default float dtype, float32; int32 for an Int32Array given to `tensor`). */
   dtype?: DType;
+  /** Mark the new tensor as a leaf whose gradient `backward()` accumulates. */
   requiresGrad?: boolean;
   /** Defaults to the backend chosen with useBackend(). */
   backend?: Backend;
@@ -89,6 +92,14 @@ export function tensor(data: NestedArray | TypedArray | number[], shape?: number
   return finish(fromTypedArray(backend, typedFor(dtype, values), finalShape, dtype), opts);
 }
 
+/**
+ * A tensor of `shape` with every element `value`.
+ *
+ * @example
+ * ```ts
+ * const bias = full([10], 0.1);
+ * ```
+ */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
   return filled('full', shape, value, opts);
 }
@@ -107,7 +118,9 @@ function filled(op: string, shape: Shape, value: number, opts: CreateOptions): T
   return finish(t, opts);
 }
 
+/** A tensor of `shape` filled with 0. */
 export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => filled('zeros', shape, 0, opts);
+/** A tensor of `shape` filled with 1. */
 export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => filled('ones', shape, 1, opts);
 
 /** start, start+step, ... below end (like numpy.arange). */

@@ -10,12 +10,20 @@ import type { IndexViolation } from '../kernels/backend.js';
 import { at, fmt } from './shape.js';
 import type { Tensor } from './tensor.js';
 
+/**
+ * An int32 index outside `[0, limit)` given to an op that takes indices (gather, indexSelect,
+ * crossEntropy, nllLoss, oneHot, Embedding, the CVAE's labels). The message names the op, the value
+ * and its position; on WebGPU an index computed on the device is reported at the next readback.
+ */
 export class IndexOutOfRangeError extends RangeError {
   constructor(
+    /** The op that was given the index. */
     readonly op: string,
+    /** The bad index. */
     readonly value: number,
     /** The bad index's position in the indices tensor, one entry per axis. */
     readonly position: readonly number[],
+    /** Indices must be below this (and >= 0). */
     readonly limit: number,
     what: string,
     shape: readonly number[],

@@ -16,11 +16,13 @@ export interface LeakReport {
   tensor: string;
   /** The backend its memory was on, and how many bytes it held there. */
   backend: string;
+  /** The bytes the tensor held on that backend. */
   bytes: number;
   /** The stack where the tensor was created (the library's own frames left out). */
   createdAt: string;
 }
 
+/** Options of {@link debugLeaks}. */
 export interface DebugLeaksOptions {
   /** Called for every leak (default: one console.warn per leak). */
   onLeak?: (report: LeakReport) => void;

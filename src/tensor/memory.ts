@@ -3,10 +3,15 @@
 import { storageUsage, type BackendUsage } from './storage.js';
 import { liveTensorCount } from './tensor.js';
 
+/** What {@link memoryStats} reports. */
 export interface MemoryStats {
+  /** Tensors created and not yet disposed. */
   tensors: number;
+  /** Backend buffers alive, on all backends (autograd's saved tensors included). */
   buffers: number;
+  /** Bytes of those buffers. */
   bytes: number;
+  /** Buffers and bytes per backend name. */
   byBackend: Record<string, BackendUsage>;
 }
 

@@ -5,8 +5,11 @@ import type { Backend, Buf } from '../kernels/backend.js';
 
 const BYTES = { float32: 4, int32: 4, float64: 8 } as const;
 
+/** Buffers and bytes alive on one backend. */
 export interface BackendUsage {
+  /** Buffers alive. */
   buffers: number;
+  /** Their size in bytes. */
   bytes: number;
 }
 

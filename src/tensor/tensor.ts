@@ -17,12 +17,15 @@ import { keep, trackInScope } from './tidy.js';
 import { resolveBackend } from './backends.js';
 import { fromTypedArray } from './dispatch.js';
 
+/** A plain number where an op accepts a tensor or a number (`x.mul(2)`). */
 export type Scalar = number;
+/** Nested arrays of numbers, as `tensor([[1, 2], [3, 4]])` takes and `toArray()` gives. */
 export type NestedArray = number | NestedArray[];
 
 let nextId = 0;
 let liveTensors = 0;
 
+/** @internal The number of tensors not yet disposed (memoryStats() reports it). */
 export function liveTensorCount(): number {
   return liveTensors;
 }
@@ -32,9 +35,27 @@ export function nextTensorId(): number {
   return nextId;
 }
 
+/**
+ * An n-dimensional array on a backend (CPU or WebGPU), with reverse-mode autograd.
+ *
+ * Create tensors with {@link tensor}, {@link zeros}, {@link randn} and friends; ops are methods
+ * (`x.matmul(w).relu()`) and return new tensors the caller owns (free them with `dispose()` or
+ * let a {@link tidy} scope do it — see docs/memory.md). Reading values back is always async.
+ *
+ * @example
+ * ```ts
+ * const w = randn([3, 2]).requireGrad();
+ * const loss = tensor([[1, 2, 3]]).matmul(w).square().sum();
+ * loss.backward();
+ * console.log(await loss.item(), await w.grad!.toArray());
+ * ```
+ */
 export class Tensor {
+  /** A number unique to this tensor in this process (creation order). */
   readonly id = nextId++;
+  /** The size of each axis, outermost first (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** The element type: 'float32', 'int32', or 'float64' (CPU only, for gradcheck). */
   readonly dtype: DType;
   /** Whether gradients flow to (a leaf) or through (a computed tensor) this tensor. */
   requiresGrad = false;
@@ -62,12 +83,15 @@ export class Tensor {
     }
   }
 
+  /** The number of elements (the product of the shape; 1 for a scalar). */
   get size(): number {
     return sizeOf(this.shape);
   }
+  /** The number of axes. */
   get rank(): number {
     return this.shape.length;
   }
+  /** True once `dispose()` (or the enclosing `tidy`) freed this tensor. */
   get isDisposed(): boolean {
     return this.store === null;
   }
@@ -76,6 +100,7 @@ export class Tensor {
     if (!this.store) throw new Error(useAfterFreeMessage(this.describe(), this.freedBy));
     return this.store;
   }
+  /** The backend holding this tensor's data (an error if the tensor was disposed). */
   get backend(): Backend {
     return this.storage.backend;
   }
@@ -84,9 +109,11 @@ export class Tensor {
     return this.storage.buf;
   }
 
+  /** A short description for messages: id, dtype and shape, e.g. `#12 float32[128,784]`. */
   describe(): string {
     return `#${this.id} ${this.dtype}${fmt(this.shape)}`;
   }
+  /** `Tensor(#12 float32[2,3] on webgpu)`. */
   toString(): string {
     return `Tensor(${this.describe()}${this.store ? ` on ${this.store.backend.name}` : ', disposed'})`;
   }
@@ -97,10 +124,12 @@ export class Tensor {
   async data(): Promise<TypedArray> {
     return this.backend.read(this.buf);
   }
+  /** The value of a one-element tensor (any shape of size 1); an error for more elements. */
   async item(): Promise<number> {
     if (this.size !== 1) throw new Error(`item: tensor ${this.describe()} has ${this.size} elements, not 1`);
     return at(await this.data(), 0);
   }
+  /** The elements as nested arrays of the tensor's shape (a number for a scalar). */
   async toArray(): Promise<NestedArray> {
     const flat = Array.from(await this.data());
     const build = (axis: number, offset: number): NestedArray => {
@@ -138,6 +167,7 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
+  /** Frees and clears the accumulated gradient (optimizers' `zeroGrad()` does this for every parameter). */
   zeroGrad(): void {
     this.grad?.dispose();
     this.grad = null;
@@ -189,57 +219,75 @@ export class Tensor {
   }
 
   // ---- elementwise (src/tensor/ops/elementwise.ts) ----
+  /** `this + other`, broadcasting (NumPy rules). */
   add(other: Tensor | Scalar): Tensor {
     return ew.add(this, other);
   }
+  /** `this - other`, broadcasting. */
   sub(other: Tensor | Scalar): Tensor {
     return ew.sub(this, other);
   }
+  /** `this * other` elementwise, broadcasting. */
   mul(other: Tensor | Scalar): Tensor {
     return ew.mul(this, other);
   }
+  /** `this / other` elementwise, broadcasting. */
   div(other: Tensor | Scalar): Tensor {
     return ew.div(this, other);
   }
+  /** `this ** exponent` for a number exponent. */
   pow(exponent: Scalar): Tensor {
     return ew.pow(this, exponent);
   }
+  /** The larger of `this` and `other` elementwise (the gradient goes to the larger; to `this` on ties). */
   maximum(other: Tensor | Scalar): Tensor {
     return ew.maximum(this, other);
   }
+  /** The smaller of `this` and `other` elementwise (the gradient goes to the smaller; to `this` on ties). */
   minimum(other: Tensor | Scalar): Tensor {
     return ew.minimum(this, other);
   }
+  /** `-this`. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** e to the power of each element. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** Natural logarithm (`-Infinity` at 0, NaN below). */
   log(): Tensor {
     return ew.log(this);
   }
+  /** `log(1 + x)`, accurate for small x. */
   log1p(): Tensor {
     return ew.log1p(this);
   }
+  /** Square root. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** `x * x`. */
   square(): Tensor {
     return ew.square(this);
   }
+  /** Absolute value (gradient 0 at 0). */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** `max(x, 0)`. */
   relu(): Tensor {
     return ew.relu(this);
   }
+  /** `1 / (1 + exp(-x))`. */
   sigmoid(): Tensor {
     return ew.sigmoid(this);
   }
+  /** Hyperbolic tangent. */
   tanh(): Tensor {
     return ew.tanh(this);
   }
+  /** `log(1 + exp(x))`, computed without overflow. */
   softplus(): Tensor {
     return ew.softplus(this);
   }
@@ -251,21 +299,34 @@ export class Tensor {
   silu(): Tensor {
     return ew.silu(this);
   }
+  /** `this > other` as 1 or 0 (float; no gradient). The comparisons broadcast like `add`. */
   gt(other: Tensor | Scalar): Tensor {
     return ew.compare('gt', this, other);
   }
+  /** `this >= other` as 1 or 0 (float; no gradient). */
   ge(other: Tensor | Scalar): Tensor {
     return ew.compare('ge', this, other);
   }
+  /** `this < other` as 1 or 0 (float; no gradient). */
   lt(other: Tensor | Scalar): Tensor {
     return ew.compare('lt', this, other);
   }
+  /** `this <= other` as 1 or 0 (float; no gradient). */
   le(other: Tensor | Scalar): Tensor {
     return ew.compare('le', this, other);
   }
+  /**
+   * `this == other` as 1 or 0 (float; no gradient).
+   *
+   * @example
+   * ```ts
+   * const correct = logits.argmax(1).eq(labels).sum(); // labels: int32 class indices
+   * ```
+   */
   eq(other: Tensor | Scalar): Tensor {
     return ew.compare('eq', this, other);
   }
+  /** `this != other` as 1 or 0 (float; no gradient). */
   ne(other: Tensor | Scalar): Tensor {
     return ew.compare('ne', this, other);
   }
@@ -275,27 +336,42 @@ export class Tensor {
   }
 
   // ---- linear algebra and reductions ----
+  /**
+   * Matrix product. Both operands are at least 2-D; leading (batch) axes broadcast.
+   *
+   * @example
+   * ```ts
+   * const y = x.matmul(w); // [batch, in] @ [in, out] -> [batch, out]
+   * ```
+   */
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
   }
+  /** The sum over `axes` (all axes when omitted); `keepdims` keeps them with size 1. */
   sum(axes?: number | number[], keepdims = false): Tensor {
     return red.sum(this, axes, keepdims);
   }
+  /** The mean over `axes` (all axes when omitted); `keepdims` keeps them with size 1. */
   mean(axes?: number | number[], keepdims = false): Tensor {
     return red.mean(this, axes, keepdims);
   }
+  /** The largest element over `axes` (all when omitted); the gradient is split evenly between tied maxima. */
   max(axes?: number | number[], keepdims = false): Tensor {
     return red.max(this, axes, keepdims);
   }
+  /** The smallest element over `axes` (all when omitted); the gradient is split evenly between tied minima. */
   min(axes?: number | number[], keepdims = false): Tensor {
     return red.min(this, axes, keepdims);
   }
+  /** `log(sum(exp(x)))` over `axes`, computed stably (the maximum is subtracted first). */
   logsumexp(axes?: number | number[], keepdims = false): Tensor {
     return sm.logsumexp(this, axes, keepdims);
   }
+  /** `exp(x) / sum(exp(x))` along `axis` (the last by default). */
   softmax(axis = -1): Tensor {
     return sm.softmax(this, axis);
   }
+  /** `x - logsumexp(x)` along `axis` (the last by default): stable log-probabilities. */
   logSoftmax(axis = -1): Tensor {
     return sm.logSoftmax(this, axis);
   }
@@ -319,6 +395,7 @@ export class Tensor {
   }
 
   // ---- shape ----
+  /** The same elements in a new shape (one axis may be -1: inferred). Shares the data. */
   reshape(shape: number[]): Tensor {
     return views.reshape(this, shape);
   }
@@ -326,6 +403,7 @@ export class Tensor {
   transpose(axis0 = -2, axis1 = -1): Tensor {
     return views.transpose(this, axis0, axis1);
   }
+  /** Reorders the axes: axis i of the result is axis `perm[i]` of this tensor (a copy). */
   permute(perm: number[]): Tensor {
     return views.permute(this, perm);
   }
@@ -339,6 +417,7 @@ export class Tensor {
   }
 }
 
+/** True when `v` is a Tensor (a type guard). */
 export function isTensor(v: unknown): v is Tensor {
   return v instanceof Tensor;
 }

@@ -24,6 +24,7 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/** What a {@link tidy} function may return: a tensor, plain values, or arrays and objects of them (kept). */
 export type TidyResult =
   | Tensor
   // biome-ignore lint/suspicious/noConfusingVoidType: tidy(() => { ... }) returns void

@@ -10,7 +10,8 @@ import { isFloat, runMap } from '../dispatch.js';
 import type { Tensor } from '../tensor.js';
 import { sumToShape } from './sum-to-shape.js';
 
-type Operand = Tensor | number;
+/** A tensor, or a number that broadcasts like a 0-d tensor of the other operand's dtype. */
+export type Operand = Tensor | number;
 
 /** A scalar as a 0-d tensor next to x (same backend and dtype). */
 export function scalarLike(x: Tensor, value: number): Tensor {
@@ -202,6 +203,15 @@ export function compare(op: Comparison, a: Tensor, b: Operand): Tensor {
 }
 
 // y = cond ? a : b (cond nonzero);  da = dy where cond,  db = dy where not
+/**
+ * `cond ? a : b` elementwise (cond nonzero picks a), broadcasting all three; a and b are float
+ * tensors or numbers (at least one a tensor). The gradient flows to a where cond holds, to b elsewhere.
+ *
+ * @example
+ * ```ts
+ * const clipped = where(x.gt(1), 1, x); // min(x, 1), with the gradient of x below 1
+ * ```
+ */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const like = typeof a !== 'number' ? a : typeof b !== 'number' ? b : null;
   if (!like) throw new Error('where: at least one of a and b must be a tensor');

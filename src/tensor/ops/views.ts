@@ -85,6 +85,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 // y = [t0 t1 ...] along axis;  dt_i = the matching slice of dy
+/**
+ * Joins tensors along `axis` (all of one dtype and backend, equal sizes on the other axes).
+ *
+ * @example
+ * ```ts
+ * const xy = concat([x, oneHot(labels, 10)], 1); // [batch, 784] and [batch, 10] -> [batch, 794]
+ * ```
+ */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const [first] = tensors;
   if (!first) throw new Error('concat: needs at least one tensor');
