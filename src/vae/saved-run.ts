@@ -5,11 +5,14 @@
 import type { TrainConfig } from './train.js';
 import type { VAEConfig } from './vae.js';
 
+/** The `format` field of config.json: which layout of checkpoint this library reads and writes. */
 export const CHECKPOINT_FORMAT = 'vae-webgpu/1';
 
 /** What config.json holds: the model's config and (from `vae train`) the training settings. */
 export interface SavedRun {
+  /** The model's architecture. */
   model: VAEConfig;
+  /** The training settings of the run that wrote it (absent for a model saved without them). */
   train?: TrainConfig;
 }
 
