@@ -53,6 +53,7 @@ export {
   type KernelInfo,
   type KernelTime,
   type Profile,
+  type ProfileClock,
 } from './tensor/engine.js';
 
 // autograd (record: define your own op — its name, inputs, output, saved tensors and backward)

@@ -5,11 +5,15 @@ import { idxTypeByCode, type IdxData } from './idx-format.js';
 
 export type { IdxData } from './idx-format.js';
 
+/** An IDX file's contents: its dimensions and its values, row-major. */
 export interface IdxArray {
+  /** The size of each dimension (e.g. [10000, 28, 28] for MNIST's test images). */
   dims: number[];
+  /** The values, in the typed array of the file's type code (Uint8Array for MNIST). */
   data: IdxData;
 }
 
+/** Options of {@link decodeIdx}. */
 export interface DecodeIdxOptions {
   /** Decompresses gzip bytes synchronously (Node: zlib.gunzipSync). Without it, gzip input is an error. */
   gunzip?: (bytes: Uint8Array) => Uint8Array;
@@ -20,6 +24,7 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
 /** Largest gunzipped IDX file we inflate. */
 export const MAX_GUNZIP_BYTES = 2 ** 30;
 
+/** True when the bytes start with gzip's magic number (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

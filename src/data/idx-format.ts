@@ -1,6 +1,7 @@
 // The IDX format (LeCun's MNIST files): 2 zero bytes, a type code, a dimension count, then one
 // big-endian u32 per dimension, then the values, big-endian, row-major.
 
+/** The typed arrays IDX values decode to: one per IDX type code (ubyte, sbyte, short, int, float, double). */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 export type IdxTypeName = 'ubyte' | 'sbyte' | 'short' | 'int' | 'float' | 'double';

@@ -3,7 +3,9 @@
 // forms the d×d covariance, so each step costs O(N·d).
 import { createRng } from './rng.js';
 
+/** Options of {@link pca2}'s power iteration. */
 export interface Pca2Options {
+  /** The most power-iteration steps (default 500). */
   maxIterations?: number;
   /** Stop when both directions move less than this (1 − |cos|). */
   tolerance?: number;
@@ -46,7 +48,9 @@ function fixSign(v: Float64Array): void {
 
 /** The plane of the top two principal components: its origin (the data's mean) and unit axes. */
 export interface PcaPlane {
+  /** The data's mean: the plane's origin (d values). */
   mean: Float64Array;
+  /** The first and second principal directions, unit length (d values each). */
   axes: [Float64Array, Float64Array];
   /** N×2: each point's coordinates along the two axes. */
   coords: Float32Array;

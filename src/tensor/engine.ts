@@ -8,7 +8,7 @@ import type { WebGPUBackend } from '../kernels/webgpu/webgpu-backend.js';
 import { currentBackend } from './backends.js';
 
 export type { AdapterSummary } from '../kernels/webgpu/adapter-summary.js';
-export type { KernelTime, Profile } from '../kernels/webgpu/profile.js';
+export type { KernelTime, Profile, ProfileClock } from '../kernels/webgpu/profile.js';
 
 /** The current backend when it is WebGPU (type-only import above: the CPU path never loads it). */
 function currentGpu(): WebGPUBackend | null {
@@ -21,6 +21,7 @@ export function webgpuAdapter(): AdapterSummary | null {
   return currentGpu()?.adapter ?? null;
 }
 
+/** What the WebGPU backend has launched since it was created (see {@link kernelCounters}). */
 export interface KernelCounters {
   /** Kernel launches (compute dispatches) so far. */
   launches: number;
@@ -41,6 +42,7 @@ export function kernelCounters(): KernelCounters | null {
   return { launches: s.dispatches, submits: s.submits, pipelines: s.pipelines };
 }
 
+/** One WGSL kernel the WebGPU backend has compiled (see {@link kernelsInUse}). */
 export interface KernelInfo {
   /** The kernel's name (its op and variant, e.g. "map_add_contiguous"). */
   name: string;

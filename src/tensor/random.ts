@@ -19,9 +19,15 @@ export function nextRandomCall(): { seed: [number, number]; stream: [number, num
 }
 
 /** The generator's position, to save in a checkpoint and restore on resume. */
-export function randomState(): { seed: [number, number]; stream: number } {
+export function randomState(): {
+  /** The 64-bit key of the counter-based generator, as two 32-bit halves. */
+  seed: [number, number];
+  /** How many random calls were made since the seed was set. */
+  stream: number;
+} {
   return { seed: [...seed] as [number, number], stream };
 }
+/** Puts the generator back where {@link randomState} found it: the same draws follow. */
 export function setRandomState(state: { seed: [number, number]; stream: number }): void {
   seed = [state.seed[0] >>> 0, state.seed[1] >>> 0];
   stream = state.stream;

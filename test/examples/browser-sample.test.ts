@@ -9,31 +9,10 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSample, distDir, exampleDir } from '../../examples/browser-sample/build.js';
 import type { SampleResult } from '../../examples/browser-sample/sample.js';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js';
 import { decodeCheckpoint, encodeCheckpoint, manualSeed, tensor, useBackend, VAE } from '../../src/index.js';
 
-const CHROMIUM = process.env.VAE_CHROMIUM || '/usr/bin/chromium';
-// What gives a headless page a WebGPU adapter without a GPU (SwiftShader's Vulkan) and keeps
-// Chromium off the network; the same flags as test/browser.
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-gpu-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-features=Vulkan',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.VAE_REQUIRE_BROWSER === '1')
-    throw new Error(`VAE_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (install it with scripts/install-chromium.sh)`);
-  console.warn('\n*** browser example SKIPPED: chromium not installed; apt-get install chromium ***\n');
-}
+const chromiumHere = haveChromium();
 
 /** Serves examples/browser-sample read-only on 127.0.0.1 at a random port. */
 async function serve(): Promise<{ server: Server; base: string }> {
@@ -72,7 +51,7 @@ async function samplesInNode(folder: string, seed: number): Promise<number[]> {
   return pixels;
 }
 
-describe.skipIf(!haveChromium)('examples/browser-sample in headless Chromium', () => {
+describe.skipIf(!chromiumHere)('examples/browser-sample in headless Chromium', () => {
   const stage = join(distDir, `test-${process.pid}`);
   let server: Server | undefined;
   let browser: Browser | undefined;

@@ -1,10 +1,15 @@
 // What the WebGPU backend runs on, as plain data: the adapter's identity and the device's
 // features and limits (what the lab's engine panel shows, and what errors about sizes cite).
 
+/** The WebGPU adapter in use, as {@link webgpuAdapter} reports it: who made it, what it is, its features and limits. */
 export interface AdapterSummary {
+  /** The adapter's vendor (e.g. 'mesa'), from GPUAdapterInfo. */
   vendor: string;
+  /** The adapter's architecture (e.g. 'llvmpipe'), from GPUAdapterInfo. */
   architecture: string;
+  /** The adapter's device name, from GPUAdapterInfo. */
   device: string;
+  /** The adapter's description, from GPUAdapterInfo. */
   description: string;
   /** A software or otherwise lower-performance adapter (the spec's fallback adapter). */
   isFallbackAdapter: boolean;

@@ -15,8 +15,10 @@ import type { ParamValues } from './params.js';
 import type { Kernel } from './pipelines.js';
 import { politely } from './wait.js';
 
+/** How a profile measured: GPU timestamp queries, or wall time of a replay with a sync per kernel. */
 export type ProfileClock = 'timestamp' | 'wall';
 
+/** The device time of one kernel label over a profiled run. */
 export interface KernelTime {
   /** The label the kernel was launched with (its pipeline name when it gave none). */
   name: string;
@@ -26,7 +28,9 @@ export interface KernelTime {
   totalMs: number;
 }
 
+/** Device time per kernel of a profiled piece of work (see {@link profileKernels}). */
 export interface Profile {
+  /** 'timestamp' (GPU timestamp queries) or 'wall' (a CPU-timed replay, a sync per kernel). */
   clock: ProfileClock;
   /** One entry per label, slowest (by total time) first. */
   kernels: KernelTime[];
