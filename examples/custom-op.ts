@@ -26,21 +26,20 @@ import {
   where,
 } from 'vae-webgpu';
 
+/** r²/2 inside ±δ, δ(|r| - δ/2) outside: the forward, from existing ops (their tensors freed by tidy). */
+function huberForward(r: Tensor, delta: number): Tensor {
+  return tidy(() => {
+    const a = r.abs();
+    return where(a.le(delta), r.square().mul(0.5), a.sub(delta / 2).mul(delta));
+  });
+}
+
 /** The Huber loss of each element of r (no reduction), with its hand-written backward. */
 export function huber(r: Tensor, delta = 1): Tensor {
   return record(
     'huber',
     [r], // the inputs that get a gradient
-    // the forward: built from other ops and run under noGrad (record records this op instead)
-    () =>
-      where(
-        r.abs().le(delta),
-        r.square().mul(0.5),
-        r
-          .abs()
-          .sub(delta / 2)
-          .mul(delta),
-      ),
+    () => huberForward(r, delta), // run under noGrad: this op's node replaces the graph of its ops
     [r], // what the backward needs: it gets these back, typed, as its second argument
     (dy, [r]) => [dy.mul(r.maximum(-delta).minimum(delta))], // one gradient per input
   );
@@ -51,15 +50,7 @@ function huberWrongBackward(r: Tensor, delta = 1): Tensor {
   return record(
     'huber (wrong backward)',
     [r],
-    () =>
-      where(
-        r.abs().le(delta),
-        r.square().mul(0.5),
-        r
-          .abs()
-          .sub(delta / 2)
-          .mul(delta),
-      ),
+    () => huberForward(r, delta),
     [r],
     (dy, [r]) => [dy.mul(r)],
   );
