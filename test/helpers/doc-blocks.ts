@@ -38,35 +38,31 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   return out;
 }
 
-const ELISION = /^\s*(\/\/|#)?\s*(…|\.\.\.)\s*$/;
+/** A line that stands for lines left out: `// …`, `…`, `# ...`, optionally followed by a note (`// … z =`). */
+const ELISION = /^\s*(\/\/|#)?\s*(…|\.\.\.)(\s.*)?$/;
 
-/** Removes the indentation every non-blank line shares. */
-function dedent(lines: string[]): string[] {
-  const indents = lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(cut));
+/**
+ * A quoted line matches a line of the file when it is that line, or (8 characters or more) a
+ * part of it: `return mu.add(...)` may quote `const z = mu.add(...)`'s expression.
+ */
+function sameLine(fileLine: string, quoted: string): boolean {
+  const q = quoted.trim();
+  if (!q) return !fileLine.trim();
+  return fileLine.trim() === q || (q.length >= 8 && fileLine.includes(q));
 }
 
-/** The first line index >= from where `piece` starts in `file`, the file's lines all indented alike; -1 if none. */
+/** The first line index >= from where the lines of `piece` start, consecutively, in `file`; -1 if none. */
 function findPiece(file: string[], piece: string[], from: number): number {
   for (let i = from; i + piece.length <= file.length; i++) {
-    const first = file[i]!;
-    if (!first.endsWith(piece[0]!)) continue;
-    const indent = first.slice(0, first.length - piece[0]!.length);
-    if (indent.trim()) continue;
-    const fits = piece.every((p, k) => {
-      const f = file[i + k]!;
-      return p.trim() ? f === indent + p : !f.trim();
-    });
-    if (fits) return i;
+    if (piece.every((p, k) => sameLine(file[i + k]!, p))) return i;
   }
   return -1;
 }
 
 /**
  * Checks that `block` appears in `source`: split at elision lines (`// …`, `…`, `# ...`), each
- * piece (dedented) must occur in the file at some indentation, in order. Returns null when it
- * does, else the first piece that does not.
+ * piece must occur in the file as consecutive lines (indentation aside; see sameLine), the pieces
+ * in order. Returns null when it does, else the first piece that does not.
  */
 export function findPieces(source: string, block: string): string | null {
   const file = source.split('\n');
@@ -77,7 +73,7 @@ export function findPieces(source: string, block: string): string | null {
   }
   let from = 0;
   for (const raw of pieces) {
-    const piece = dedent(raw);
+    const piece = [...raw];
     while (piece.length && !piece[0]!.trim()) piece.shift();
     while (piece.length && !piece.at(-1)!.trim()) piece.pop();
     if (!piece.length) continue;
