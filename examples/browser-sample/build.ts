@@ -1,4 +1,5 @@
-// Bundles the page (sample.ts -> dist/sample.js) with esbuild for the browser, and with
+// Bundles the page (sample.ts -> dist/sample.js, and ../first-model.ts -> dist/first-model.js for
+// first-model.html) with esbuild for the browser, and with
 // --serve shows it on http://127.0.0.1:PORT/ with a checkpoint folder copied next to it:
 //
 //   npx tsx examples/browser-sample/build.ts                          # bundle only
@@ -15,7 +16,8 @@ export const exampleDir = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(exampleDir, 'dist');
 
 const options: BuildOptions = {
-  entryPoints: [join(exampleDir, 'sample.ts')],
+  // the sample page, and examples/first-model.ts as it is (first-model.html runs it)
+  entryPoints: { sample: join(exampleDir, 'sample.ts'), 'first-model': join(exampleDir, '../first-model.ts') },
   outdir: distDir,
   bundle: true,
   platform: 'browser',

@@ -27,37 +27,42 @@ const quotedOnly = new Set(['docs/walkthrough.md', 'docs/write-your-own-op.md'])
 
 const where = (page: string, b: CodeBlock) => `${page}:${b.line}`;
 
-describe.each(pages)('%s', (page) => {
+for (const page of pages) {
   const text = readFileSync(join(root, page), 'utf8');
   const blocks = codeBlocks(text);
-
-  if (quotedOnly.has(page))
-    it('marks every TypeScript, WGSL and Python block with its source', () => {
-      const unmarked = blocks.filter((b) => ['ts', 'typescript', 'wgsl', 'python', 'py'].includes(b.lang) && !b.source);
-      expect(unmarked.map((b) => `${where(page, b)} (${b.lang})`)).toEqual([]);
-    });
-
   const quoted = blocks.filter((b) => b.source?.kind === 'code');
-  if (quoted.length)
-    it(`quotes its ${quoted.length} marked blocks verbatim from the files they name`, () => {
-      for (const b of quoted) {
-        const file = join(root, b.source!.target);
-        expect(existsSync(file), `${where(page, b)}: ${b.source!.target} does not exist`).toBe(true);
-        const missing = findPieces(readFileSync(file, 'utf8'), b.body);
-        expect(
-          missing,
-          `${where(page, b)}: this piece is not in ${b.source!.target} (the code changed; update the page):\n${missing}`,
-        ).toBeNull();
-      }
-    });
-
   const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:|^#/.test(l));
-  if (links.length)
-    it(`links only to files that exist (${links.length} links)`, () => {
-      const broken = links.filter((l) => !existsSync(join(root, dirname(page), l.split('#')[0]!)));
-      expect(broken).toEqual([]);
-    });
-});
+  if (!quotedOnly.has(page) && !quoted.length && !links.length) continue; // nothing to check here
+
+  describe(page, () => {
+    if (quotedOnly.has(page))
+      it('marks every TypeScript, WGSL and Python block with its source', () => {
+        const unmarked = blocks.filter(
+          (b) => ['ts', 'typescript', 'wgsl', 'python', 'py'].includes(b.lang) && !b.source,
+        );
+        expect(unmarked.map((b) => `${where(page, b)} (${b.lang})`)).toEqual([]);
+      });
+
+    if (quoted.length)
+      it(`quotes its ${quoted.length} marked blocks verbatim from the files they name`, () => {
+        for (const b of quoted) {
+          const file = join(root, b.source!.target);
+          expect(existsSync(file), `${where(page, b)}: ${b.source!.target} does not exist`).toBe(true);
+          const missing = findPieces(readFileSync(file, 'utf8'), b.body);
+          expect(
+            missing,
+            `${where(page, b)}: this piece is not in ${b.source!.target} (the code changed; update the page):\n${missing}`,
+          ).toBeNull();
+        }
+      });
+
+    if (links.length)
+      it(`links only to files that exist (${links.length} links)`, () => {
+        const broken = links.filter((l) => !existsSync(join(root, dirname(page), l.split('#')[0]!)));
+        expect(broken).toEqual([]);
+      });
+  });
+}
 
 describe('findPieces', () => {
   const file = 'a\nb\nc\nd\ne\n';

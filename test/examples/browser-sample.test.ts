@@ -108,6 +108,22 @@ describe.skipIf(!chromiumHere)('examples/browser-sample in headless Chromium', (
     return result;
   }
 
+  it('runs examples/first-model.ts, bundled as it is, on WebGPU', async () => {
+    const page = await browser!.newPage();
+    const log: string[] = [];
+    page.on('console', (m) => log.push(m.text()));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    await page.goto(`${base}/first-model.html`);
+    await expect
+      .poll(() => log.find((l) => l.startsWith('first model on') || l.startsWith('[pageerror]')), { timeout: 60_000 })
+      .toBeDefined();
+    await page.close();
+    const line = log.find((l) => l.startsWith('first model on')) ?? log.join('\n');
+    const m = /^first model on webgpu: ([\d.]+)% of the points right$/.exec(line);
+    expect(m, line).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(95);
+  }, 120_000);
+
   for (const [name, n, seed] of [
     ['vae', 16, 3],
     ['cvae', 100, 5],
