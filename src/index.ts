@@ -97,7 +97,7 @@ export {
 export { encodeStateDict, decodeStateDict } from './nn/state-bytes.js';
 
 // the models
-export { VAE, type VAEConfig, type ElboTerms, type Posterior } from './vae/vae.js';
+export { VAE, type VAEConfig, type ElboTerms, type ExampleTerms, type Posterior } from './vae/vae.js';
 export { CVAE, type CVAEConfig } from './vae/cvae.js';
 export {
   VAE_DEFAULTS,
@@ -128,6 +128,7 @@ export {
   decodeCheckpoint,
   CHECKPOINT_FORMAT,
   type CheckpointFiles,
+  type LoadedCheckpoint,
   type SavedRun,
 } from './vae/checkpoint-format.js';
 export {

@@ -144,6 +144,7 @@ export interface Backend {
    * out = scale · Σ over `axes` of op(inputs) for float inputs of the same shape inShape: an
    * elementwise op of the table folded straight into a sum, the terms never stored (a VAE's BCE
    * and KL terms, a mean). Optional: without it the tensor layer runs map, reduce and a scaling.
+   * @internal
    */
   mapSum?(
     op: MapOp,
@@ -182,11 +183,13 @@ export interface Backend {
   /**
    * Optional: buffers of these sizes laid into one allocation (each still a Buf of its own, freed
    * on its own), so that a kernel can update them all at once (adamParts).
+   * @internal
    */
   allocParts?(sizes: readonly number[], dtype: DType): Buf[];
   /**
    * Optional, with allocParts: the Adam step for every parameter at once (one dispatch on
    * WebGPU), where params, m and v are each the parts of one allocation, laid out alike.
+   * @internal
    */
   adamParts?(params: readonly Buf[], grads: readonly Buf[], m: readonly Buf[], v: readonly Buf[], desc: AdamDesc): void;
 

@@ -16,9 +16,21 @@ import { VAE } from './vae.js';
 
 export { CHECKPOINT_FORMAT, type SavedRun } from './saved-run.js';
 
+/** A checkpoint read back: the model, filled with its weights, and what config.json said. */
+export interface LoadedCheckpoint {
+  /** The model config.json describes (a VAE or a CVAE), with the weights of model.safetensors. */
+  model: VAE;
+  /** The model config and the training settings of the run that wrote it. */
+  saved: SavedRun;
+  /** Which save the model file came from (its training state carries the same tag). */
+  tag: string;
+}
+
 /** The two files of a checkpoint: config.json's text and model.safetensors' bytes. */
 export interface CheckpointFiles {
+  /** The text of config.json. */
   config: string;
+  /** The bytes of model.safetensors. */
   model: Uint8Array;
 }
 
@@ -69,7 +81,7 @@ function firstNonFinite(r: RawTensor): { index: number; value: number; count: nu
 export function decodeCheckpoint(
   files: CheckpointFiles,
   opts: { backend?: Backend; source?: string } = {},
-): { model: VAE; saved: SavedRun; tag: string } {
+): LoadedCheckpoint {
   const name = (file: string) => (opts.source ? `${opts.source}/${file}` : file);
   const { tag: configTag, ...saved } = parseSavedRun(files.config, name('config.json'));
   const raw = decodeSafetensors(files.model, name('model.safetensors'));

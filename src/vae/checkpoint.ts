@@ -27,8 +27,14 @@ import { tensor } from '../tensor/creation.js';
 import { randomState, setRandomState } from '../tensor/random.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, newCheckpointTag } from './checkpoint-format.js';
-import { checkSavedRun, formatSavedRun, type SavedRun } from './saved-run.js';
+import {
+  CHECKPOINT_FORMAT,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type LoadedCheckpoint,
+  newCheckpointTag,
+} from './checkpoint-format.js';
+import { checkSavedRun, formatSavedRun } from './saved-run.js';
 import { parseTrainingState } from './training-state.js';
 import type { TrainConfig, TrainProgress } from './train.js';
 import type { VAE } from './vae.js';
@@ -146,7 +152,7 @@ async function currentConfig(dir: string, metadata: Record<string, string>): Pro
 }
 
 /** Builds the model from the checkpoint and fills it, checking every config field, name, shape and value. */
-export async function loadCheckpoint(dir: string): Promise<{ model: VAE; saved: SavedRun; tag: string }> {
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const config = await readOptional(join(dir, CONFIG_FILE)).catch(() => null);
   const modelBytes = await readIn(dir, MODEL_FILE).catch((e: Error) => {
     // neither file: say so plainly (the usual mistake is a wrong --checkpoint)

@@ -4,8 +4,23 @@
 // is then between two diagonal Gaussians.
 import { VAE, type VAEConfig } from './vae.js';
 
-export type CVAEConfig = VAEConfig & { classes: number };
+/** A {@link VAEConfig} whose `classes` is required: the number of labels the model is conditioned on. */
+export type CVAEConfig = VAEConfig & {
+  /** How many classes condition the model (10 for MNIST's digits). */
+  classes: number;
+};
 
+/**
+ * The Conditional VAE (Sohn et al. 2015): a {@link VAE} conditioned on a class label y (a one-hot
+ * vector joined to the encoder's and the decoder's input), with a standard or a learned prior
+ * P(z|y). Its methods take the labels as int32 class indices.
+ *
+ * @example
+ * ```ts
+ * const cvae = new CVAE(defaultModelConfig('cvae') as CVAEConfig); // 784-400-2, learned prior, 10 classes
+ * const sevens = cvae.sample(8, tensor(new Int32Array(8).fill(7)));
+ * ```
+ */
 export class CVAE extends VAE {
   constructor(config: CVAEConfig) {
     if (!Number.isInteger(config.classes) || config.classes <= 0) {

@@ -80,7 +80,15 @@ export function importanceWeightedLogLikelihood(
 }
 
 /** How many latent dims have a posterior mean that varies across the data (variance > threshold). */
-export async function activeUnits(means: Tensor, threshold = 0.01): Promise<{ count: number; variances: number[] }> {
+export async function activeUnits(
+  means: Tensor,
+  threshold = 0.01,
+): Promise<{
+  /** How many dims vary more than the threshold. */
+  count: number;
+  /** Each dim's variance across the data. */
+  variances: number[];
+}> {
   const variances = noGrad(() => tidy(() => means.sub(means.mean(0, true)).square().mean(0)));
   const v = Array.from(await variances.data());
   variances.dispose();

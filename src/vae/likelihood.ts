@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 import { LOG_2PI } from './gaussian.js';
 
+/** The decoder's distribution P(X|z): 'bernoulli' (logits per pixel) or 'gaussian' (a mean per pixel). */
 export type Likelihood = 'bernoulli' | 'gaussian';
 
 /**

@@ -14,6 +14,11 @@ import { tidy } from '../tensor/tidy.js';
 import { activeUnits } from './evaluate.js';
 import type { VAE } from './vae.js';
 
+/**
+ * How the training images are binarized: 'none' (grey levels as Bernoulli targets), 'static'
+ * (thresholded at 0.5 once) or 'dynamic' (each pixel redrawn as a Bernoulli of its grey level every
+ * epoch; the test set drawn once, seeded).
+ */
 export type Binarize = 'none' | 'static' | 'dynamic';
 
 /**
@@ -22,27 +27,41 @@ export type Binarize = 'none' | 'static' | 'dynamic';
  * with the optimizer's state, so a resumed run continues at the rate it stopped at.
  */
 export interface TrainConfig {
+  /** Passes over the training set. */
   epochs: number;
+  /** Images per step. */
   batchSize: number;
   /** Weight of the KL term (1 = the ELBO). */
   beta: number;
   /** Epochs over which the KL weight rises linearly from 0 to beta (0 = no warm-up). */
   warmupEpochs: number;
+  /** How the images are binarized (see {@link Binarize}). */
   binarize: Binarize;
+  /** Seeds the shuffle and the binarization (`vae train` also seeds the tensors' generator with it: manualSeed). */
   seed: number;
 }
 
+/** The negative ELBO and its two terms, in nats per image. */
 export interface Terms {
+  /** recon + beta · kl. */
   loss: number;
+  /** The reconstruction term, -log P(x|z). */
   recon: number;
+  /** The KL term, KL(Q(z|x) || P(z)). */
   kl: number;
 }
 
+/** One epoch's numbers, as `vae train` writes them to metrics.json. */
 export interface EpochMetrics {
+  /** The epoch, from 1. */
   epoch: number;
+  /** The training terms, averaged over the epoch's steps. */
   train: Terms;
+  /** The test terms (one z per image). */
   test: Terms;
+  /** Latent units whose posterior mean varies across the test set (variance > 0.01). */
   activeUnits: number;
+  /** Training time of the epoch, evaluation excluded. */
   trainSeconds: number;
 }
 
@@ -56,18 +75,25 @@ export interface TrainProgress {
   seen?: number;
   /** The current epoch's running sums of the step terms and its training time, for its averages. */
   partial?: EpochPartial;
+  /** The metrics of the epochs done. */
   metrics: EpochMetrics[];
 }
 
 /** An interrupted epoch's sums over the steps it took, so its metrics average every step once. */
 export interface EpochPartial {
+  /** Steps taken. */
   steps: number;
+  /** Their summed loss. */
   loss: number;
+  /** Their summed reconstruction terms. */
   recon: number;
+  /** Their summed KL terms. */
   kl: number;
+  /** Their training time. */
   seconds: number;
 }
 
+/** What {@link train} calls as it goes: every step, every epoch, and to ask whether to stop. */
 export interface TrainCallbacks {
   /** After every step; `terms` is set on steps whose values were read back. */
   onStep?(info: { epoch: number; step: number; steps: number; terms?: Terms }): void;
@@ -77,9 +103,12 @@ export interface TrainCallbacks {
   shouldStop?(): boolean;
 }
 
+/** Thrown by {@link train} when the loss becomes NaN or infinite, naming the epoch and the step. */
 export class TrainingDivergedError extends Error {
   constructor(
+    /** The epoch (from 1) of the step whose loss was not finite. */
     readonly epoch: number,
+    /** That step, within the epoch. */
     readonly step: number,
     terms: Terms,
   ) {
@@ -128,7 +157,12 @@ export async function evaluateElbo(
   split: Split,
   images: Float32Array,
   batchSize = 1000,
-): Promise<{ terms: Terms; means: Tensor }> {
+): Promise<{
+  /** The test-set terms, in nats per image. */
+  terms: Terms;
+  /** The posterior means of every image, [count, latent] (the caller owns it). */
+  means: Tensor;
+}> {
   if (split.count === 0) throw new Error('evaluateElbo: the split holds no images');
   const view: Split = { ...split, images };
   const { total, means } = noGrad(() =>
@@ -153,12 +187,17 @@ export async function evaluateElbo(
   return { terms: { loss: recon + kl, recon, kl }, means };
 }
 
+/** What {@link train} trains: the model, its optimizer, the data, the settings, where to resume. */
 export interface TrainRun {
+  /** The model (a VAE or a CVAE). */
   model: VAE;
   /** Updates the model; its `lr` is the run's learning rate (and may be changed between steps). */
   optimizer: Adam;
+  /** The training images and labels. */
   train: Split;
+  /** The test images, evaluated after every epoch. */
   test: Split;
+  /** The settings (see {@link defaultTrainConfig}). */
   config: TrainConfig;
   /** Resume from here (default: the start). */
   progress?: TrainProgress;
@@ -166,10 +205,32 @@ export interface TrainRun {
   readEvery?: number;
 }
 
+/**
+ * Trains `run.model` for `run.config.epochs` epochs (or the rest of them, from `run.progress`):
+ * each step enqueues forward, backward and the optimizer update with no readback; the step terms
+ * are read back every `readEvery` steps; after each epoch the test set is evaluated and
+ * `callbacks.onEpoch` runs. A NaN loss throws {@link TrainingDivergedError}.
+ *
+ * @example
+ * ```ts
+ * const mnist = await loadMnist(); // from 'vae-webgpu/node'
+ * const model = new VAE(defaultModelConfig('vae'));
+ * const optimizer = new Adam(model.parameters(), { lr: defaultLearningRate('vae') });
+ * const { progress } = await train(
+ *   { model, optimizer, train: mnist.train, test: mnist.test, config: defaultTrainConfig('vae') },
+ *   { onEpoch: (m) => console.log(`epoch ${m.epoch}: test -ELBO ${m.test.loss.toFixed(2)}`) },
+ * );
+ * ```
+ */
 export async function train(
   run: TrainRun,
   callbacks: TrainCallbacks = {},
-): Promise<{ progress: TrainProgress; stopped: boolean }> {
+): Promise<{
+  /** Where the run stands: the epochs done and their metrics. */
+  progress: TrainProgress;
+  /** True when `callbacks.shouldStop` ended it early. */
+  stopped: boolean;
+}> {
   const { model, optimizer, config } = run;
   checkTrainConfig(config);
   if (run.train.count === 0) throw new Error('train: the training split holds no images');

@@ -24,12 +24,19 @@ import { klBetweenGaussians, klToStandardNormal, reparameterize } from './gaussi
 import { meanImage, negLogLikelihood, type Likelihood } from './likelihood.js';
 import type { TermReduction } from '../tensor/ops/vae-terms.js';
 
+/**
+ * A VAE's architecture: the input size, the hidden layers, the latent size and the decoder's
+ * likelihood; for a CVAE also the number of classes and the prior. {@link defaultModelConfig}
+ * gives the defaults (PyTorch's MNIST example for a VAE).
+ */
 export interface VAEConfig {
   /** Pixels per image (784 for MNIST). */
   inputDim: number;
   /** Hidden layer sizes of the encoder; the decoder mirrors them. */
   hidden: number[];
+  /** The size of z (20 in PyTorch's MNIST example). */
   latent: number;
+  /** The decoder's P(X|z): 'bernoulli' (logits per pixel) or 'gaussian' (a mean per pixel). */
   likelihood: Likelihood;
   /** Gaussian likelihood only: a fixed variance, or one learned per pixel. */
   gaussianVariance?: 'fixed' | 'learned';
@@ -41,6 +48,7 @@ export interface VAEConfig {
   prior?: 'standard' | 'learned';
 }
 
+/** What {@link VAE.elbo} returns: the loss and its two terms, each a scalar tensor the caller owns. */
 export interface ElboTerms {
   /** recon + beta * kl, averaged over the batch. */
   loss: Tensor;
@@ -50,8 +58,21 @@ export interface ElboTerms {
   kl: Tensor;
 }
 
+/** What {@link VAE.elboTerms} returns: the two terms per example and the posterior they came from. */
+export interface ExampleTerms {
+  /** -log P(x|z) per example, [batch], with one reparameterized sample of z. */
+  recon: Tensor;
+  /** KL(Q(z|x) || P(z)) per example, [batch]. */
+  kl: Tensor;
+  /** Q(z|x): the encoder's mean and log-variance. */
+  posterior: Posterior;
+}
+
+/** A diagonal Gaussian over z, by its mean and log-variance (each [batch, latent]). */
 export interface Posterior {
+  /** The mean. */
   mu: Tensor;
+  /** The log-variance, log σ² (any real number is valid). */
   logvar: Tensor;
 }
 
@@ -69,7 +90,27 @@ function checkConfig(c: VAEConfig): void {
     throw new Error('VAE: a learned prior P(z|y) needs a conditional model (classes > 0)');
 }
 
+/**
+ * The Variational Autoencoder (Kingma & Welling 2014) and, with `classes`, the Conditional VAE
+ * (Sohn et al. 2015): an encoder Q(z|x[,y]) to a diagonal Gaussian, the reparameterization trick,
+ * a decoder P(x|z[,y]), and the negative ELBO as the loss. Every method runs in its own `tidy`
+ * scope: only what it returns outlives the call. docs/walkthrough.md follows the code equation by
+ * equation.
+ *
+ * @example
+ * ```ts
+ * const model = new VAE(defaultModelConfig('vae')); // 784-400-20, Bernoulli decoder
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * tidy(() => {
+ *   opt.zeroGrad();
+ *   model.elbo(tensor(batch.images, [batch.size, 784])).loss.backward();
+ *   opt.step();
+ * });
+ * const samples = model.sample(16); // [16, 784], pixels in [0, 1]
+ * ```
+ */
 export class VAE extends Module {
+  /** The architecture this model was built with (frozen). */
   readonly config: Readonly<VAEConfig>;
   private readonly encoderBody: MLP | null;
   private readonly muHead: Linear;
@@ -109,6 +150,7 @@ export class VAE extends Module {
     return { backend: w.backend, dtype: w.dtype };
   }
 
+  /** True for a CVAE (`classes` > 0): its methods then take the labels y. */
   get conditional(): boolean {
     return (this.config.classes ?? 0) > 0;
   }
@@ -188,7 +230,7 @@ export class VAE extends Module {
    * Per-example reconstruction and KL terms, with one reparameterized sample of z, and the
    * posterior Q(z|x) they came from (the caller owns all of them).
    */
-  elboTerms(x: Tensor, y?: Tensor): { recon: Tensor; kl: Tensor; posterior: Posterior } {
+  elboTerms(x: Tensor, y?: Tensor): ExampleTerms {
     return tidy(() => {
       const q = this.encode(x, y);
       const z = reparameterize(q.mu, q.logvar);

@@ -51,7 +51,8 @@ for (const page of pages) {
           const missing = findPieces(readFileSync(file, 'utf8'), b.body);
           expect(
             missing,
-            `${where(page, b)}: this piece is not in ${b.source!.target} (the code changed; update the page):\n${missing}`,
+            `${where(page, b)}: this piece is not in ${b.source!.target} ` +
+              `(the code changed; update the page):\n${missing}`,
           ).toBeNull();
         }
       });
