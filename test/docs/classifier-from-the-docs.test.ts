@@ -9,7 +9,7 @@ import { classifierFromTheDocs, MAX_NORM } from './classifier-from-the-docs.js';
 
 afterAll(() => releaseBackends());
 
-it('a 784-256-10 classifier written from the docs: one epoch to >= 95%, clipped, lr changed, saved and reloaded', async () => {
+it('a classifier written from the docs: one epoch to >= 95%, clipped, lr changed, saved and reloaded', async () => {
   const r = await classifierFromTheDocs();
   if (process.env.VAE_REQUIRE_WEBGPU === '1') expect(r.backend).toBe('webgpu');
   expect(r.steps).toBe(938);
