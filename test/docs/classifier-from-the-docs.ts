@@ -2,7 +2,7 @@
 // (`npm run docs`), not from examples/mnist-classifier.ts — a 784-256-10 classifier on MNIST for
 // one epoch on WebGPU, gradients clipped, the learning rate changed mid-run, saved and reloaded
 // with stateDict. Names used, and where the docs give them: tensor/tidy/noGrad/argmax/eq (README,
-// "The library in a few lines", Tensor), MLP/Adam/crossEntropy (README, the names after the tour),
+// "The library in a few lines", Tensor), MLP/Adam/crossEntropy (README, "Library users": the first model),
 // clipGradNorm, opt.lr and stepDecay (API: clipGradNorm, Optimizer.lr, stepDecay),
 // stateDict/loadStateDict/encodeStateDict/decodeStateDict (API: Module.stateDict, encodeStateDict),
 // batches/Split (API: batches), loadMnist (API: vae-webgpu/node), sync (API: sync).

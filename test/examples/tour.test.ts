@@ -1,5 +1,5 @@
-// The README's "library in a few lines" is examples/tour.ts as it is (the block, marked
-// `<!-- code: examples/tour.ts -->`, is the file without its header comment), and the file runs
+// The README's "library in a few lines" is examples/tour.ts as it is (one block marked
+// `<!-- code: examples/tour.ts -->` is the file without its header comment), and the file runs
 // as a user runs it, in its own Node process: its gradchecks pass (a failing one throws).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,13 +14,13 @@ it("the README's tour is examples/tour.ts, word for word", () => {
   const quoted = codeBlocks(readFileSync(join(root, 'README.md'), 'utf8')).filter(
     (b) => b.source?.target === 'examples/tour.ts',
   );
-  expect(quoted).toHaveLength(1);
+  expect(quoted.length).toBeGreaterThan(0); // the tour, and pieces of it quoted elsewhere
   const body = tour
     .split('\n')
     .filter((l, i) => i > 0 || !l.startsWith('//')) // the file's header comment
     .join('\n')
     .trimEnd();
-  expect(quoted[0]!.body).toBe(body);
+  expect(quoted.map((b) => b.body)).toContain(body);
 });
 
 it('examples/tour.ts runs: loss, gradient, two gradchecks, memoryStats', () => {
