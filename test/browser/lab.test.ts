@@ -28,14 +28,26 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * Signals a child started with `detached: true` and everything it started: `npm run` hands the work
+ * to a shell and then node, and a signal to npm alone leaves them running after the tests.
+ */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
 function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -49,7 +61,11 @@ const vae = (...args: string[]) => run(process.execPath, ['--import', 'tsx', joi
 /** `npm run lab -- --port 0`: resolves with the URL it prints once it serves. */
 function startLab(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'lab', '--', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'lab', '--', '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`npm run lab printed no URL within 60 s:\n${out}`)), 60_000);
     const onData = (d: Buffer) => {
@@ -161,7 +177,7 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
 
   afterAll(async () => {
     await browser?.close();
-    lab?.child.kill('SIGTERM');
+    if (lab) killGroup(lab.child, 'SIGTERM');
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
