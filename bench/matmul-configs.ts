@@ -5,6 +5,8 @@
 //
 //   npx tsx bench/matmul-configs.ts [rows,quads,wgX,wgY ...]
 //   SHAPES='512,512,512;128,400,784' npx tsx bench/matmul-configs.ts
+//   SHAPES='128,400,784,NT;784,400,128,TN' npx tsx bench/matmul-configs.ts 8,4,4,8 16,4,1,8
+// (M,N,K[,NN|NT|TN]: op(A) is M×K, op(B) K×N; NT reads B stored N×K, TN reads A stored K×M)
 import { createWebGPUBackend } from '../src/kernels/webgpu/index.js';
 import { blockedMatmul, blockedTile, type BlockedConfig } from '../src/kernels/webgpu/kernels/matmul/blocked.js';
 import { median } from './peak.js';
@@ -27,8 +29,8 @@ const configs = (args.length ? args : DEFAULT_CONFIGS).map((e) => {
   return { name: `${rows}×${4 * quads} (wg ${wgX}×${wgY})`, cfg: { rows, quads, wgX, wgY } as BlockedConfig };
 });
 const shapes = (process.env.SHAPES ?? '512,512,512;1024,1024,1024;128,784,400;128,20,400').split(';').map((s) => {
-  const [M = NaN, N = NaN, K = NaN] = s.split(',').map(Number);
-  return [M, N, K] as const;
+  const [M = NaN, N = NaN, K = NaN, t = 'NN'] = s.split(',');
+  return [Number(M), Number(N), Number(K), t === 'TN' || t === 'TT', t === 'NT' || t === 'TT'] as const;
 });
 const rounds = Number(process.env.ROUNDS) || 9;
 
@@ -42,11 +44,11 @@ console.log(
   `adapter: ${gpu.description}\nGFLOP/s, median of ${rounds} interleaved rounds; rows × columns per invocation\n`,
 );
 console.log(`| M×N×K | ${configs.map((c) => c.name).join(' | ')} |\n|---|${configs.map(() => '---').join('|')}|`);
-for (const [M, N, K] of shapes) {
+for (const [M, N, K, transA, transB] of shapes) {
   const a = gpu.upload(new Float32Array(M * K).fill(0.5), 'float32');
   const b = gpu.upload(new Float32Array(K * N).fill(0.25), 'float32');
   const o = gpu.alloc(M * N, 'float32');
-  const v = { transA: false, transB: false, aVec: false, bVec: N % 4 === 0, outVec: N % 4 === 0 };
+  const v = { transA, transB, aVec: transA && M % 4 === 0, bVec: !transB && N % 4 === 0, outVec: N % 4 === 0 };
   const runs = configs.map(({ cfg }) => {
     const spec = blockedMatmul(v, cfg);
     const kernel = rt.kernel(spec.name, spec.source, spec.slots);
@@ -70,9 +72,8 @@ for (const [M, N, K] of shapes) {
   const got = await gpu.read(o);
   const last = got[M * N - 1] ?? NaN;
   if (!(Math.abs(last - want) <= 1e-3 * want)) throw new Error(`wrong result ${last} != ${want}`);
-  console.log(
-    `| ${M}×${N}×${K} | ${runs.map((r) => ((2 * M * N * K) / median(r.times) / 1e6).toFixed(1)).join(' | ')} |`,
-  );
+  const gflops = runs.map((r) => ((2 * M * N * K) / median(r.times) / 1e6).toFixed(1));
+  console.log(`| ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${M}×${N}×${K} | ${gflops.join(' | ')} |`);
   [a, b, o].forEach((x) => gpu.free(x));
 }
 gpu.destroy();

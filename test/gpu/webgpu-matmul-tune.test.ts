@@ -1,5 +1,5 @@
 // Matmul autotuning: every candidate configuration computes the same bits as the default (one
-// fma chain along K per output, whatever the blocking) and matches the CPU; the choice logic on
+// fma chain along K per output, whatever the blocking), row sums included, and matches the CPU; the choice logic on
 // given timings; a real tuning run fills the table with a known candidate; the cache file
 // round-trips per adapter and a corrupt one is named. Nothing here depends on which is fastest.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import { BLOCKED_CANDIDATES, candidateNamed, fastest, shapeKey } from '../../src
 import { loadMatmulTuning, saveMatmulTuning } from '../../src/kernels/webgpu/tuning-file.js';
 import { describeWebGPU, expectBitEqual, expectClose, randomArray } from '../helpers/gpu.js';
 
-// two variants (each candidate compiles once per variant, ~1 s each on a CPU driver): the
-// forward's A·Wᵀ with vec4-friendly sizes, and Aᵀ·B with odd ones (scalar loads, edge clamping)
+// three variants (each candidate compiles once per variant, ~1 s each on a CPU driver): the
+// forward's A·Wᵀ with vec4-friendly sizes, Aᵀ·B with odd ones (scalar loads, edge clamping), and
+// Aᵀ·B with vec4 loads of both (a weight gradient's shape)
 const caseArb = fc.oneof(
   fc.record({
     m: fc.constantFrom(4, 20, 64, 132),
@@ -25,6 +26,12 @@ const caseArb = fc.oneof(
   fc.record({
     m: fc.constantFrom(1, 7, 65),
     n: fc.constantFrom(1, 13, 33),
+    k: fc.constantFrom(1, 9, 130),
+    t: fc.constant([true, false]),
+  }),
+  fc.record({
+    m: fc.constantFrom(4, 28, 132),
+    n: fc.constantFrom(4, 20, 68),
     k: fc.constantFrom(1, 9, 130),
     t: fc.constant([true, false]),
   }),
@@ -76,27 +83,36 @@ await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
         ];
         const [a, b, bias] = [aData, bData, biasData].map((x) => gpu.upload(x, 'float32'));
         gpu.setMatmulStrategy('blocked');
+        // the output and op(A)'s row sums (the epilogue a Linear layer's backward uses)
         const outs = [null, ...BLOCKED_CANDIDATES].map((c) => {
           gpu.forcedConfig = c;
-          const o = gpu.alloc(m * n, 'float32');
-          gpu.fill(o, Number.NaN);
-          gpu.matmul(a!, b!, o, { ...d, bias: bias! });
-          return o;
+          const [o, rs] = [gpu.alloc(m * n, 'float32'), gpu.alloc(m, 'float32')];
+          [o, rs].forEach((x) => gpu.fill(x, Number.NaN));
+          gpu.matmul(a!, b!, o, { ...d, bias: bias!, rowSums: rs });
+          return [o, rs] as const;
         });
         gpu.forcedConfig = null;
         gpu.setMatmulStrategy('auto');
-        const want = await gpu.read(outs[0]!);
-        for (const [i, o] of outs.entries())
+        const [want, wantSums] = [await gpu.read(outs[0]![0]), await gpu.read(outs[0]![1])];
+        for (const [i, [o, rs]] of outs.entries()) {
           expectBitEqual(await gpu.read(o), want, `candidate ${i} ${JSON.stringify(d)}`);
-        const co = cpu.alloc(m * n, 'float32');
+          expectBitEqual(await gpu.read(rs), wantSums, `candidate ${i} row sums ${JSON.stringify(d)}`);
+        }
+        const [co, crs] = [cpu.alloc(m * n, 'float32'), cpu.alloc(m, 'float32')];
         cpu.matmul(cpu.upload(aData, 'float32'), cpu.upload(bData, 'float32'), co, {
           ...d,
           bias: cpu.upload(biasData, 'float32'),
+          rowSums: crs,
         });
         expectClose(want, await cpu.read(co), { rtol: 1e-4, atol: 1e-4 * Math.sqrt(k), what: JSON.stringify(d) });
-        [a!, b!, bias!, ...outs].forEach((x) => gpu.free(x!));
+        expectClose(wantSums, await cpu.read(crs), {
+          rtol: 1e-4,
+          atol: 1e-4 * Math.sqrt(k),
+          what: `row sums ${JSON.stringify(d)}`,
+        });
+        [a!, b!, bias!, ...outs.flat()].forEach((x) => gpu.free(x!));
       }),
-      { numRuns: 6 },
+      { numRuns: 8 },
     );
   }, 300_000);
 

@@ -31,7 +31,14 @@ import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
 import { type BlockedConfig, configName } from './kernels/matmul/blocked.js';
-import { BLOCKED_CANDIDATES, candidateNamed, fastest, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
+import {
+  BLOCKED_CANDIDATES,
+  CANDIDATES_KEY,
+  candidateNamed,
+  fastest,
+  type MatmulTuning,
+  shapeKey,
+} from './kernels/matmul/tune.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
@@ -404,9 +411,10 @@ export class WebGPUBackend implements Backend {
   getMatmulTuning(): MatmulTuning {
     return { ...this.tuning };
   }
-  /** A key naming this adapter, for caching tuning tables per adapter. */
+  /** A key naming this adapter and the candidate set, for caching tuning tables (a table chosen
+   *  among other candidates would never try a new one). */
   get adapterKey(): string {
-    return this.description;
+    return `${this.description} | ${CANDIDATES_KEY}`;
   }
 
   /**

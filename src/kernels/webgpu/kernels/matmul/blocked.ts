@@ -11,6 +11,18 @@
 //    accumulators no longer fit in registers.
 //  - narrow: 8 rows × 2 vec4s, 64 × 64 outputs per workgroup, for N < 128, where a 128-wide
 //    tile would mostly compute columns that do not exist.
+//  - tall (a tuning candidate, tune.ts): 16 rows × 4 vec4s, workgroups of 1 × 8 = 128 × 16
+//    outputs, one SIMD vector of 8 lanes along the rows. With one invocation across, the
+//    columns depend on the workgroup id alone, so every lane reads the same B addresses (the
+//    driver may load them once; the gain holds, within noise, with the index written the
+//    usual way) and only A is gathered. At the VAE's training shapes (M = 128 = one tile) it
+//    beats the wide block in either workgroup shape (bench/matmul-configs.ts, median of 21
+//    interleaved rounds, GFLOP/s): A·Bᵀ 33–35 against 24–26, A·B 35 against 28–31, Aᵀ·B 36
+//    against 31–34. At 512² and up it loses (31 against 38).
+//    Tried around it, all slower at those shapes: fewer rows (2–8) per invocation; 5–8 vec4
+//    columns (A·Bᵀ reads 4 scalars of Bᵀ per column quad and step: 17–27); 20 rows; 4-lane
+//    workgroups (half a SIMD vector idle); and K stepped by 4 with Bᵀ read as vec4 along K
+//    (A·Bᵀ 13–18): unrolling K loses on lavapipe, as below.
 //
 // The code generator writes every row and vec4 out as separate statements (no arrays indexed in
 // loops, which a CPU driver would spill to memory). Unrolling K as well was measured slower on
@@ -151,8 +163,9 @@ ${matmulBindings(v)}
 @compute @workgroup_size(${cfg.wgX}, ${cfg.wgY})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
 ${paramsLets(MATMUL_SLOTS)}
-  let row0 = (wg.y * ${cfg.wgY}u + l.y) * ${R}u;
-  let col0 = (wg.x * ${cfg.wgX}u + l.x) * ${C}u;
+  // one invocation along an axis: index from the workgroup alone (uniform across the lanes)
+  let row0 = ${cfg.wgY === 1 ? `wg.y * ${R}u` : `(wg.y * ${cfg.wgY}u + l.y) * ${R}u`};
+  let col0 = ${cfg.wgX === 1 ? `wg.x * ${C}u` : `(wg.x * ${cfg.wgX}u + l.x) * ${C}u`};
   if (row0 >= M || col0 >= N) { return; }
   let batch = wg.z + batchOffset;
   let aBase = batch * aStride;

@@ -14,6 +14,7 @@ export const BLOCKED_CANDIDATES: readonly BlockedConfig[] = [
   { rows: 4, quads: 4, wgX: 8, wgY: 8 },
   { rows: 12, quads: 2, wgX: 8, wgY: 8 },
   { rows: 8, quads: 4, wgX: 4, wgY: 8 },
+  { rows: 16, quads: 4, wgX: 1, wgY: 8 },
 ];
 
 /** shape key → the chosen configuration's name (configName). */
@@ -23,6 +24,9 @@ export type MatmulTuning = Record<string, string>;
 export function shapeKey(d: Pick<MatmulDesc, 'transA' | 'transB' | 'batch' | 'm' | 'n' | 'k'>): string {
   return `${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'} ${d.batch}×${d.m}×${d.n}×${d.k}`;
 }
+
+/** The candidate set, for keying cached tables: a table tuned among other candidates is stale. */
+export const CANDIDATES_KEY = BLOCKED_CANDIDATES.map(configName).join(',');
 
 /** The candidate of that name, or undefined for a name this version does not know. */
 export function candidateNamed(name: string): BlockedConfig | undefined {
