@@ -16,7 +16,9 @@
 // then warm-up steps (not timed: shader compiles, allocator growth), then timed steps on
 // batches rotating over 8 real MNIST batches. Each (implementation, round) is a fresh process,
 // and the order of implementations reverses every round (A B … B A), so drift on a shared
-// machine hits all of them. Prints markdown tables; writes bench/results/step.json.
+// machine hits all of them. Ours on WebGPU runs the matmul configurations `vae train` runs (this
+// adapter's tuning cache, missing shapes tuned first; VAE_MATMUL_TUNING=off: the untuned defaults).
+// Prints markdown tables; writes bench/results/step.json.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

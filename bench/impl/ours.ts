@@ -10,6 +10,7 @@ import {
   type StepProfile,
   type WebGPUBackend,
 } from '../../src/kernels/webgpu/index.js';
+import { layerMatmuls, tuneMatmuls, vaeLayers } from '../../src/cli/matmul-tuning.js';
 import { Adam } from '../../src/nn/optim.js';
 import { currentBackend, useBackend } from '../../src/tensor/backends.js';
 import { tensor } from '../../src/tensor/creation.js';
@@ -20,7 +21,9 @@ import { timeKernels, type CaseResult, type KernelImpl, type Prepared } from '..
 import {
   BATCH,
   compareStep,
+  HIDDEN,
   INPUT,
+  LATENT,
   LR,
   newVae,
   ourStepValues,
@@ -114,6 +117,10 @@ export async function ourStep(
 ): Promise<OurStepResult> {
   await useBackend(backend);
   const be = currentBackend();
+  // the matmul configurations `vae train` runs: this adapter's tuning cache, shapes it lacks
+  // timed now (VAE_MATMUL_TUNING=off: the untuned defaults, as in `vae train`)
+  if (backend === 'webgpu' && process.env.VAE_MATMUL_TUNING !== 'off')
+    await tuneMatmuls(be as WebGPUBackend, layerMatmuls(vaeLayers(INPUT, [HIDDEN], LATENT), BATCH));
   // the check: the reference's parameters and noise, the same values out
   const model = newVae();
   for (const [name, p] of model.namedParameters()) p.assign(tensor(ref.params[name]!.data, ref.params[name]!.shape));
