@@ -25,7 +25,7 @@ export function matmulTransposedWithColumnSums(name: string, g: Tensor, x: Tenso
   if (g.rank !== 2 || x.rank !== 2 || g.shape[0] !== x.shape[0])
     throw new Error(`${name}: ${fmt(g.shape)}ᵀ @ ${fmt(x.shape)}: expected 2-D operands with the same number of rows`);
   const [k, m] = g.shape as [number, number];
-  const n = x.shape[1]!;
+  const [, n] = x.shape as [number, number];
   const backend = sameBackend(name, [g, x]);
   const dtype = floatDType(name, [g, x]);
   const out = empty(backend, [m, n], dtype);
