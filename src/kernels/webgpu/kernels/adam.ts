@@ -9,13 +9,9 @@ import type { Runtime } from '../runtime.js';
 
 const slots = [u32('n4'), f32('lr'), f32('beta1'), f32('beta2'), f32('eps'), f32('wd'), f32('bias1'), f32('bias2')];
 
-const source = `${paramsDecl(slots)}
-@group(0) @binding(1) var<storage, read_write> param: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> grad: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> m1: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read_write> m2: array<vec4<f32>>;
-fn step_(i: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bias1: f32, bias2: f32) {
-  let g = grad[i];
+/** One home for the update of vec4 i of param, m1 and m2 from its gradient g (both kernels call it). */
+const STEP = /* wgsl */ `fn step_(i: u32, g: vec4<f32>,
+         lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bias1: f32, bias2: f32) {
   let m = beta1 * m1[i] + (1.0 - beta1) * g;
   let v = beta2 * m2[i] + (1.0 - beta2) * g * g;
   m1[i] = m;
@@ -23,12 +19,25 @@ fn step_(i: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bias1: f32,
   let step = (m / bias1) / (sqrt(v / bias2) + eps);
   let p = param[i];
   param[i] = p - lr * step - lr * wd * p;
-}
+}`;
+
+const source = `${paramsDecl(slots)}
+@group(0) @binding(1) var<storage, read_write> param: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> grad: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> m1: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> m2: array<vec4<f32>>;
+${STEP}
 @compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
-${vecLoop('n4', '    step_(i, lr, beta1, beta2, eps, wd, bias1, bias2);')}
+${vecLoop('n4', '    step_(i, grad[i], lr, beta1, beta2, eps, wd, bias1, bias2);')}
 }`;
+
+/** The uniforms both kernels share: the hyper-parameters of the step. */
+function hyper(n4: number, d: AdamDesc): Record<string, number> {
+  const { lr, beta1, beta2, eps, weightDecay: wd, bias1, bias2 } = d;
+  return { n4, lr, beta1, beta2, eps, wd, bias1, bias2 };
+}
 
 export function encodeAdam(rt: Runtime, p: WebGPUBuf, g: WebGPUBuf, m: WebGPUBuf, v: WebGPUBuf, d: AdamDesc): void {
   for (const b of [p, g, m, v]) {
@@ -39,19 +48,9 @@ export function encodeAdam(rt: Runtime, p: WebGPUBuf, g: WebGPUBuf, m: WebGPUBuf
   if (p.size === 0) return;
   const n4 = Math.ceil(p.size / 4);
   const kernel = rt.variant('adam', () => ({ name: 'adam', source, slots }));
-  const params = {
-    n4,
-    lr: d.lr,
-    beta1: d.beta1,
-    beta2: d.beta2,
-    eps: d.eps,
-    wd: d.weightDecay,
-    bias1: d.bias1,
-    bias2: d.bias2,
-  };
   rt.dispatch(
     kernel,
-    params,
+    hyper(n4, d),
     [p.binding, g.binding, m.binding, v.binding],
     vecWorkgroups(n4),
     rt.profiling ? `adam ${p.size}` : undefined,
@@ -81,15 +80,7 @@ function partsKernel(g: number): { name: string; source: string; slots: ParamSlo
 @group(0) @binding(2) var<storage, read_write> m1: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> m2: array<vec4<f32>>;
 ${grads.join('\n')}
-fn step_(i: u32, g: vec4<f32>, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bias1: f32, bias2: f32) {
-  let m = beta1 * m1[i] + (1.0 - beta1) * g;
-  let v = beta2 * m2[i] + (1.0 - beta2) * g * g;
-  m1[i] = m;
-  m2[i] = v;
-  let step = (m / bias1) / (sqrt(v / bias2) + eps);
-  let p = param[i];
-  param[i] = p - lr * step - lr * wd * p;
-}
+${STEP}
 @compute @workgroup_size(${VEC_WG})
 fn main(${GRID_BUILTINS}) {
 ${paramsLets(kslots)}
@@ -146,18 +137,7 @@ export function encodeAdamParts(
       table[`s${k}`] = params[i]!.offset / 16 - base4;
       table[`l${k}`] = Math.ceil(params[i]!.size / 4);
     });
-    const values = {
-      n4,
-      lr: d.lr,
-      beta1: d.beta1,
-      beta2: d.beta2,
-      eps: d.eps,
-      wd: d.weightDecay,
-      bias1: d.bias1,
-      bias2: d.bias2,
-      base4,
-      ...table,
-    };
+    const values = { ...hyper(n4, d), base4, ...table };
     const buffers = [p0.gpuBuffer, m0.gpuBuffer, v0.gpuBuffer, ...chunk.map((i) => grads[i]!.binding)];
     // the profile's label: the elements updated
     const label = rt.profiling ? `adam ${chunk.reduce((s, i) => s + params[i]!.size, 0)}` : undefined;
