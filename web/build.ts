@@ -5,7 +5,7 @@
 //                    lab-worker.js (training), and data/ (MNIST's IDX files + manifest.json)
 // `npx tsx web/build.ts [--minify]` builds the smoke page; `npm run lab:build [-- --out DIR]`
 // writes the lab's static folder (default web/dist/lab-static); `npm run lab` serves the lab.
-import { build, type BuildResult, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type BuildResult, type Metafile } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,24 +50,38 @@ export interface WebBuild {
   bundle: { path: string; bytes: number };
 }
 
-/** Bundles web/smoke.ts into web/dist/ and fails if anything forbidden got in. */
-export async function buildWeb(opts: { minify?: boolean } = {}): Promise<WebBuild> {
+/**
+ * One esbuild pass for the browser (ESM, ES2022, source maps), its warnings printed; fails, naming
+ * `what`, if anything Node-only got into the bundle.
+ */
+async function bundleForBrowser(
+  what: string,
+  entryPoints: BuildOptions['entryPoints'],
+  outdir: string,
+  minify = false,
+): Promise<BuildResult & { metafile: Metafile }> {
   const result = await build({
-    entryPoints: [join(webDir, 'smoke.ts')],
-    outdir: distDir,
+    entryPoints,
+    outdir,
     bundle: true,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
     sourcemap: true,
-    minify: opts.minify ?? false,
+    minify,
     metafile: true,
     logLevel: 'silent',
   });
   for (const w of result.warnings)
     console.warn(`esbuild warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
   const bad = forbiddenInBundle(result.metafile);
-  if (bad.length) throw new Error(`the browser bundle pulls in Node-only code:\n  ${bad.join('\n  ')}`);
+  if (bad.length) throw new Error(`${what} pulls in Node-only code:\n  ${bad.join('\n  ')}`);
+  return result;
+}
+
+/** Bundles web/smoke.ts into web/dist/ and fails if anything forbidden got in. */
+export async function buildWeb(opts: { minify?: boolean } = {}): Promise<WebBuild> {
+  const result = await bundleForBrowser('the browser bundle', [join(webDir, 'smoke.ts')], distDir, opts.minify);
   const path = join(distDir, 'smoke.js');
   const key = Object.keys(result.metafile.outputs).find((k) => k.endsWith('smoke.js'))!;
   return { result, bundle: { path, bytes: result.metafile.outputs[key]!.bytes } };
@@ -109,25 +123,15 @@ export async function buildLab(opts: { outDir: string; minify?: boolean; data?: 
   const outDir = resolve(opts.outDir);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const result = await build({
-    entryPoints: [
+  const result = await bundleForBrowser(
+    "the lab's bundle",
+    [
       { in: join(webDir, 'lab/page/main.ts'), out: 'lab' },
       { in: join(webDir, 'lab/worker/main.ts'), out: 'lab-worker' },
     ],
-    outdir: outDir,
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    sourcemap: true,
-    minify: opts.minify ?? false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  for (const w of result.warnings)
-    console.warn(`esbuild warning: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`);
-  const bad = forbiddenInBundle(result.metafile);
-  if (bad.length) throw new Error(`the lab's bundle pulls in Node-only code:\n  ${bad.join('\n  ')}`);
+    outDir,
+    opts.minify,
+  );
   for (const file of ['index.html', 'style.css']) copyFileSync(join(webDir, 'lab', file), join(outDir, file));
   let dataBytes = 0;
   if (opts.data) {
