@@ -30,26 +30,15 @@ import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
 import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
-import { type BlockedConfig, configName } from './kernels/matmul/blocked.js';
-import {
-  BLOCKED_CANDIDATES,
-  CANDIDATES_KEY,
-  candidateNamed,
-  fastest,
-  type MatmulTuning,
-  shapeKey,
-} from './kernels/matmul/tune.js';
+import { type BlockedConfig } from './kernels/matmul/blocked.js';
+import { CANDIDATES_KEY, candidateNamed, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
 import type { Runtime } from './runtime.js';
+import { type MatmulTuneResult, timeMatmulCandidates } from './matmul-tuning.js';
 
-/** One shape's tuning: every candidate's median device time and the one chosen. */
-export interface MatmulTuneResult {
-  key: string;
-  best: string;
-  candidates: { config: string; ms: number; gflops: number }[];
-}
+export type { MatmulTuneResult };
 
 export interface WebGPUStats {
   /** Buffers allocated and not yet freed. */
@@ -421,45 +410,8 @@ export class WebGPUBackend implements Backend {
    * Times every blocked candidate at each shape (device time, `rounds` interleaved rounds after
    * a warm-up; median), records the fastest in the tuning table and returns the measurements.
    */
-  async tuneMatmul(descs: readonly MatmulDesc[], rounds = 5): Promise<MatmulTuneResult[]> {
-    const results: MatmulTuneResult[] = [];
-    const saved = this.strategy;
-    this.strategy = 'blocked';
-    try {
-      for (const d of descs) {
-        const [ra, rb] = [d.transA ? [d.k, d.m] : [d.m, d.k], d.transB ? [d.n, d.k] : [d.k, d.n]];
-        const a = this.alloc(d.batch * ra[0]! * ra[1]!, 'float32');
-        const b = this.alloc(d.batch * rb[0]! * rb[1]!, 'float32');
-        const out = this.alloc(d.batch * d.m * d.n, 'float32');
-        [a, b].forEach((x) => this.fill(x, 0.5));
-        const desc: MatmulDesc = { ...d, bias: undefined, rowSums: undefined };
-        const times: Record<string, number[]> = {};
-        for (let r = 0; r < rounds + 1; r++) {
-          for (const c of BLOCKED_CANDIDATES) {
-            this.forcedConfig = c;
-            const { ms } = await this.runtime.time(() => this.matmul(a, b, out, desc));
-            if (r > 0) (times[configName(c)] ??= []).push(ms);
-          }
-        }
-        this.forcedConfig = null;
-        const best = fastest(times);
-        this.tuning[shapeKey(d)] = best;
-        const flops = 2 * d.batch * d.m * d.n * d.k;
-        results.push({
-          key: shapeKey(d),
-          best,
-          candidates: Object.entries(times).map(([config, ms]) => {
-            const median = [...ms].sort((x, y) => x - y)[ms.length >> 1]!;
-            return { config, ms: median, gflops: flops / median / 1e6 };
-          }),
-        });
-        [a, b, out].forEach((x) => this.free(x));
-      }
-    } finally {
-      this.forcedConfig = null;
-      this.strategy = saved;
-    }
-    return results;
+  tuneMatmul(descs: readonly MatmulDesc[], rounds = 5): Promise<MatmulTuneResult[]> {
+    return timeMatmulCandidates(this, descs, rounds);
   }
 
   // ---- queue ----------------------------------------------------------------------------
