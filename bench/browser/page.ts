@@ -4,8 +4,6 @@
 // Chromium. The driver (bench/browser-step.ts) opens a fresh page per (implementation, round) and
 // calls window.__bench. TF.js is loaded only when asked for (a separate chunk).
 import {
-  Adam,
-  VAE,
   backendInfo,
   createRng,
   decodeIdxAsync,
@@ -15,8 +13,9 @@ import {
   useBackend,
   type Tensor,
 } from '../../src/index.js';
+import { newVae, ourTrainingStep } from '../lib/our-step.js';
 import type { NamedParams } from '../lib/tfjs-vae.js';
-import { BATCH, HIDDEN, INPUT, LATENT, LR } from '../lib/vae-shape.js';
+import { BATCH, INPUT, LATENT, LR } from '../lib/vae-shape.js';
 
 export type PageImpl = 'ours' | 'tfjs';
 
@@ -52,8 +51,6 @@ async function mnistBatches(count: number): Promise<Float32Array[]> {
   );
 }
 
-const newVae = () => new VAE({ inputDim: INPUT, hidden: [HIDDEN], latent: LATENT, likelihood: 'bernoulli' });
-
 async function loadTf() {
   await import('@tensorflow/tfjs');
   const tf = await import('@tensorflow/tfjs-core');
@@ -84,21 +81,7 @@ async function timeSteps(
 async function oursStep(batches: Float32Array[], warmup: number, runs: number): Promise<PageStep> {
   await useBackend('webgpu');
   manualSeed(0);
-  const vae = newVae();
-  const opt = new Adam(vae.parameters(), { lr: LR });
-  const step = async (xData: Float32Array): Promise<number> => {
-    const loss = tidy(() => {
-      const x = tensor(xData, [BATCH, INPUT]);
-      opt.zeroGrad();
-      const { loss } = vae.elbo(x);
-      loss.backward();
-      opt.step();
-      return loss;
-    });
-    const v = await loss.item();
-    loss.dispose();
-    return v;
-  };
+  const step = ourTrainingStep();
   return { ...(await timeSteps(step, batches, warmup, runs)), description: `ours: ${backendInfo().description}` };
 }
 

@@ -11,11 +11,9 @@ import {
   type WebGPUBackend,
 } from '../../src/kernels/webgpu/index.js';
 import { layerMatmuls, tuneMatmuls, vaeLayers } from '../../src/cli/matmul-tuning.js';
-import { Adam } from '../../src/nn/optim.js';
 import { currentBackend, useBackend } from '../../src/tensor/backends.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { manualSeed } from '../../src/tensor/random.js';
-import { tidy } from '../../src/tensor/tidy.js';
 import { INPUT_SETS, outputSize, type KernelCase } from '../lib/kernel-cases.js';
 import { timeKernels, type CaseResult, type KernelImpl, type Prepared } from '../lib/time-kernels.js';
 import {
@@ -24,13 +22,13 @@ import {
   HIDDEN,
   INPUT,
   LATENT,
-  LR,
   newVae,
   ourStepValues,
   timeSteps,
   type StepReference,
   type StepTiming,
 } from '../lib/vae-step.js';
+import { ourTrainingStep } from '../lib/our-step.js';
 
 const STRATEGIES = ['naive', 'blocked', 'tiled'] as const;
 
@@ -128,21 +126,7 @@ export async function ourStep(
   model.dispose();
 
   manualSeed(0);
-  const vae = newVae();
-  const opt = new Adam(vae.parameters(), { lr: LR });
-  const step = async (xData: Float32Array): Promise<number> => {
-    const loss = tidy(() => {
-      const x = tensor(xData, [BATCH, INPUT]);
-      opt.zeroGrad();
-      const { loss } = vae.elbo(x);
-      loss.backward();
-      opt.step();
-      return loss;
-    });
-    const v = await loss.item();
-    loss.dispose();
-    return v;
-  };
+  const step = ourTrainingStep();
   const gpu = backend === 'webgpu' ? (be as WebGPUBackend) : null;
   const timing = await timeSteps(step, batches, warmup, runs);
   const result: OurStepResult = { ...timing, check, description: be.description };

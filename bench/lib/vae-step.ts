@@ -14,14 +14,13 @@ import { manualSeed } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { tidy } from '../../src/tensor/tidy.js';
 import { VAE } from '../../src/vae/vae.js';
+import { newVae } from './our-step.js';
 import { summarize, type Summary } from './stats.js';
 import { BATCH, HIDDEN, INPUT, LATENT, LR } from './vae-shape.js';
 
 export { BATCH, HIDDEN, INPUT, LATENT, LR };
 
-export function newVae(): VAE {
-  return new VAE({ inputDim: INPUT, hidden: [HIDDEN], latent: LATENT, likelihood: 'bernoulli' });
-}
+export { newVae };
 
 /** Batches of real MNIST training images (grayscale in [0, 1]), `count` of them. */
 export async function mnistBatches(count: number): Promise<Float32Array[]> {
