@@ -130,7 +130,7 @@ await describeWebGPU('vae on webgpu', (gpu) => {
     expect(r.stdout).toMatch(/^tuning \d+ matmul shapes × candidates, 1 rounds each/m);
     const rows = r.stdout.split('\n').filter((l) => /^\| (NN|NT|TN) \d+×\d+×\d+×\d+ \|/.test(l));
     expect(rows.length).toBeGreaterThanOrEqual(3); // the 784-wide products (x Wᵀ, gz W, gzᵀ x) are big enough
-    for (const row of rows) expect(row).toMatch(/\| r\d+q\d+w\d+x\d+ \|$/); // each names its chosen config
+    for (const row of rows) expect(row).toMatch(/\| r\d+q\d+w\d+x\d+s? \|$/); // each names its chosen config
     expect(r.stdout).toContain(`wrote ${cache}`);
     expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8'))).length).toBeGreaterThan(0);
     const bad = await vae('tune', '--rounds', '0', '--cache', cache);

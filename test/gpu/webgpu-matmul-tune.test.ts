@@ -9,13 +9,19 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { MatmulDesc } from '../../src/kernels/backend.js';
 import { configName } from '../../src/kernels/webgpu/kernels/matmul/blocked.js';
-import { BLOCKED_CANDIDATES, candidateNamed, fastest, shapeKey } from '../../src/kernels/webgpu/kernels/matmul/tune.js';
+import {
+  BLOCKED_CANDIDATES,
+  candidateNamed,
+  candidatesFor,
+  fastest,
+  shapeKey,
+} from '../../src/kernels/webgpu/kernels/matmul/tune.js';
 import { loadMatmulTuning, saveMatmulTuning } from '../../src/kernels/webgpu/tuning-file.js';
 import { describeWebGPU, expectBitEqual, expectClose, randomArray } from '../helpers/gpu.js';
 
-// three variants (each candidate compiles once per variant, ~1 s each on a CPU driver): the
-// forward's A·Wᵀ with vec4-friendly sizes, Aᵀ·B with odd ones (scalar loads, edge clamping), and
-// Aᵀ·B with vec4 loads of both (a weight gradient's shape)
+// four variants (each candidate compiles once per variant, ~1 s each on a CPU driver): the
+// forward's A·Wᵀ with vec4-friendly sizes, Aᵀ·B with odd ones (scalar loads, edge clamping),
+// Aᵀ·B with vec4 loads of both (a weight gradient's shape), and A·B (an input gradient's)
 const caseArb = fc.oneof(
   fc.record({
     m: fc.constantFrom(4, 20, 64, 132),
@@ -35,6 +41,12 @@ const caseArb = fc.oneof(
     k: fc.constantFrom(1, 9, 130),
     t: fc.constant([true, false]),
   }),
+  fc.record({
+    m: fc.constantFrom(3, 64, 131),
+    n: fc.constantFrom(5, 16, 36),
+    k: fc.constantFrom(1, 17, 100),
+    t: fc.constant([false, false]),
+  }),
 );
 
 it('picks the candidate with the smallest median time (ties: the first)', () => {
@@ -43,6 +55,14 @@ it('picks the candidate with the smallest median time (ties: the first)', () => 
   expect(() => fastest({})).toThrow(/no candidate/);
   expect(candidateNamed(configName(BLOCKED_CANDIDATES[2]!))).toEqual(BLOCKED_CANDIDATES[2]);
   expect(candidateNamed('r99q1w1x1')).toBeUndefined();
+});
+
+it('offers the subgroup candidate only with subgroups of its lane count', () => {
+  const shared = BLOCKED_CANDIDATES.filter((c) => c.shareB);
+  expect(shared.length).toBeGreaterThan(0);
+  for (const size of [null, 4, 16, 32]) expect(candidatesFor(size).some((c) => c.shareB)).toBe(false);
+  expect(candidatesFor(8)).toEqual(BLOCKED_CANDIDATES);
+  expect(configName(shared[0]!)).toBe('r16q4w1x8s');
 });
 
 it('the cache file keeps one table per adapter and names a corrupt file', () => {
@@ -63,6 +83,8 @@ it('the cache file keeps one table per adapter and names a corrupt file', () => 
 
 await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
   it("every candidate computes the default configuration's bits, and the CPU result", async () => {
+    // lavapipe has subgroups of 8 lanes: the subgroup candidate must be among those checked here
+    expect(gpu.matmulCandidates.some((c) => c.shareB)).toBe(gpu.adapter?.subgroupSize === 8);
     await fc.assert(
       fc.asyncProperty(caseArb, fc.integer({ min: 1, max: 1e9 }), async ({ m, n, k, t: [tA, tB] }, seed) => {
         const d: MatmulDesc = {
@@ -84,7 +106,7 @@ await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
         const [a, b, bias] = [aData, bData, biasData].map((x) => gpu.upload(x, 'float32'));
         gpu.setMatmulStrategy('blocked');
         // the output and op(A)'s row sums (the epilogue a Linear layer's backward uses)
-        const outs = [null, ...BLOCKED_CANDIDATES].map((c) => {
+        const outs = [null, ...gpu.matmulCandidates].map((c) => {
           gpu.forcedConfig = c;
           const [o, rs] = [gpu.alloc(m * n, 'float32'), gpu.alloc(m, 'float32')];
           [o, rs].forEach((x) => gpu.fill(x, Number.NaN));
@@ -112,7 +134,7 @@ await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
         });
         [a!, b!, bias!, ...outs.flat()].forEach((x) => gpu.free(x!));
       }),
-      { numRuns: 8 },
+      { numRuns: 10 },
     );
   }, 300_000);
 
@@ -130,7 +152,7 @@ await describeWebGPU('webgpu matmul autotuning', (gpu, cpu) => {
     const before = gpu.getMatmulTuning();
     const [r] = await gpu.tuneMatmul([d], 1);
     expect(r!.key).toBe(shapeKey(d));
-    expect(r!.candidates.map((c) => c.config)).toEqual(BLOCKED_CANDIDATES.map(configName));
+    expect(r!.candidates.map((c) => c.config)).toEqual(gpu.matmulCandidates.map(configName));
     expect(candidateNamed(gpu.getMatmulTuning()[shapeKey(d)]!)).toBeDefined();
     gpu.setMatmulTuning(before);
   }, 300_000);

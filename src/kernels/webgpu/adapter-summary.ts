@@ -15,6 +15,9 @@ export interface AdapterSummary {
   isFallbackAdapter: boolean;
   /** Features enabled on the device (e.g. 'timestamp-query'), sorted. */
   features: string[];
+  /** The subgroup size, when the device has 'subgroups' and the adapter reports a single size
+   *  (subgroupMinSize = subgroupMaxSize); else null. */
+  subgroupSize: number | null;
   /** The device's limits by their WebGPU names. */
   limits: Record<string, number>;
 }
@@ -69,6 +72,15 @@ export function summarizeAdapter(info: GPUAdapterInfo, device: GPUDevice): Adapt
     description: info.description,
     isFallbackAdapter: (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
     features: [...device.features].map(String).sort(),
+    subgroupSize: subgroupSize(info, device),
     limits,
   };
+}
+
+function subgroupSize(info: GPUAdapterInfo, device: GPUDevice): number | null {
+  const { subgroupMinSize: min, subgroupMaxSize: max } = info as GPUAdapterInfo & {
+    subgroupMinSize?: number;
+    subgroupMaxSize?: number;
+  };
+  return device.features.has('subgroups') && typeof min === 'number' && min > 0 && min === max ? min : null;
 }

@@ -32,7 +32,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
   if (!adapter) return null;
 
-  const wanted: GPUFeatureName[] = options.timestamps === false ? [] : ['timestamp-query'];
+  // subgroups: one matmul candidate shares loaded values across the lanes (kernels/matmul/tune.ts)
+  const wanted = [...(options.timestamps === false ? [] : ['timestamp-query']), 'subgroups'] as GPUFeatureName[];
   const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
   const lim = adapter.limits;
   const device = await adapter.requestDevice({

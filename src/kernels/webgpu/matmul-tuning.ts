@@ -2,7 +2,7 @@
 // tune.ts) is timed at each shape, and the fastest goes into the backend's tuning table.
 import type { MatmulDesc } from '../backend.js';
 import { configName } from './kernels/matmul/blocked.js';
-import { BLOCKED_CANDIDATES, fastest, shapeKey } from './kernels/matmul/tune.js';
+import { fastest, shapeKey } from './kernels/matmul/tune.js';
 import type { WebGPUBackend } from './webgpu-backend.js';
 
 /** One shape's tuning: every candidate's median device time and the one chosen. */
@@ -34,7 +34,7 @@ export async function timeMatmulCandidates(
       const desc: MatmulDesc = { ...d, bias: undefined, rowSums: undefined };
       const times: Record<string, number[]> = {};
       for (let r = 0; r < rounds + 1; r++) {
-        for (const c of BLOCKED_CANDIDATES) {
+        for (const c of gpu.matmulCandidates) {
           gpu.forcedConfig = c;
           const { ms } = await gpu.runtime.time(() => gpu.matmul(a, b, out, desc));
           if (r > 0) (times[configName(c)] ??= []).push(ms);

@@ -30,8 +30,8 @@ import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
 import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
-import { type BlockedConfig } from './kernels/matmul/blocked.js';
-import { CANDIDATES_KEY, candidateNamed, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
+import { type BlockedConfig, configName } from './kernels/matmul/blocked.js';
+import { candidatesFor, candidatesKey, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
@@ -388,10 +388,16 @@ export class WebGPUBackend implements Backend {
   /** Set while timing candidates (tuneMatmul) and by tests that run every candidate. */
   forcedConfig: BlockedConfig | null = null;
 
-  /** The tuned blocked configuration for this shape, if the table has one this version knows. */
+  /** The blocked configurations this device can run (tuning picks among them). */
+  get matmulCandidates(): readonly BlockedConfig[] {
+    return (this.candidates ??= candidatesFor(this.adapter?.subgroupSize ?? null));
+  }
+  private candidates: readonly BlockedConfig[] | undefined;
+
+  /** The tuned blocked configuration for this shape, if the table names a candidate this device has. */
   private tunedConfig(desc: MatmulDesc): BlockedConfig | undefined {
     const name = this.tuning[shapeKey(desc)];
-    return name === undefined ? undefined : candidateNamed(name);
+    return name === undefined ? undefined : this.matmulCandidates.find((c) => configName(c) === name);
   }
   /** Replaces the tuning table (e.g. one loaded from the cache); unknown entries are ignored. */
   setMatmulTuning(t: MatmulTuning): void {
@@ -403,7 +409,7 @@ export class WebGPUBackend implements Backend {
   /** A key naming this adapter and the candidate set, for caching tuning tables (a table chosen
    *  among other candidates would never try a new one). */
   get adapterKey(): string {
-    return `${this.description} | ${CANDIDATES_KEY}`;
+    return `${this.description} | ${candidatesKey(this.matmulCandidates)}`;
   }
 
   /**

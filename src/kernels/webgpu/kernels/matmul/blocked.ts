@@ -13,12 +13,19 @@
 //    tile would mostly compute columns that do not exist.
 //  - tall (a tuning candidate, tune.ts): 16 rows × 4 vec4s, workgroups of 1 × 8 = 128 × 16
 //    outputs, one SIMD vector of 8 lanes along the rows. With one invocation across, the
-//    columns depend on the workgroup id alone, so every lane reads the same B addresses (the
-//    driver may load them once; the gain holds, within noise, with the index written the
-//    usual way) and only A is gathered. At the VAE's training shapes (M = 128 = one tile) it
+//    columns depend on the workgroup id alone, so every lane reads the same B addresses and
+//    only A differs per lane (lavapipe still loads B in every lane: see the next configuration).
+//    At the VAE's training shapes (M = 128 = one tile) it
 //    beats the wide block in either workgroup shape (bench/matmul-configs.ts, median of 21
 //    interleaved rounds, GFLOP/s): A·Bᵀ 33–35 against 24–26, A·B 35 against 28–31, Aᵀ·B 36
 //    against 31–34. At 512² and up it loses (31 against 38).
+//  - tall, B shared (a tuning candidate where the device has subgroups of 8 lanes): the tall
+//    block, but op(B)'s 16 values per step, the same in all 8 lanes, are loaded 2 per lane and
+//    handed round with subgroupBroadcast. On lavapipe a storage load whose index varies with the
+//    K loop is a loop over the lanes with a bounds-check branch each (bench/matmul-ceiling.ts),
+//    so the tall block paid 8 such loads for every value of B it used; a broadcast is a shuffle.
+//    At the training shapes (bench:strategies, GFLOP/s): A·B 51–54 against 36, A·Bᵀ 41–43
+//    against 34–35, Aᵀ·B 40 against 37.
 //    Tried around it, all slower at those shapes: fewer rows (2–8) per invocation; 5–8 vec4
 //    columns (A·Bᵀ reads 4 scalars of Bᵀ per column quad and step: 17–27); 20 rows; 4-lane
 //    workgroups (half a SIMD vector idle); and K stepped by 4 with Bᵀ read as vec4 along K
@@ -45,6 +52,12 @@ export interface BlockedConfig {
   /** Workgroup size: invocations along columns (x) and rows (y). */
   wgX: number;
   wgY: number;
+  /**
+   * With one invocation across (wgX = 1) every lane needs the same C values of op(B) per step:
+   * each lane loads C / wgY of them and subgroupBroadcast hands them round, instead of every
+   * lane loading all C. Needs the 'subgroups' feature with a subgroup of exactly wgY lanes.
+   */
+  shareB?: boolean;
 }
 
 export const BLOCKED_WIDE: BlockedConfig = { rows: 8, quads: 4, wgX: 8, wgY: 8 };
@@ -56,7 +69,7 @@ export function blockedConfigFor(n: number): BlockedConfig {
 }
 
 export function configName(c: BlockedConfig): string {
-  return `r${c.rows}q${c.quads}w${c.wgX}x${c.wgY}`;
+  return `r${c.rows}q${c.quads}w${c.wgX}x${c.wgY}${c.shareB ? 's' : ''}`;
 }
 
 /** Output rows and columns one workgroup covers. */
@@ -71,6 +84,10 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
   const R = cfg.rows,
     Q = cfg.quads,
     C = 4 * Q;
+  const shareB = !!cfg.shareB;
+  if (shareB) v = { ...v, bVec: false }; // each lane loads single columns
+  if (shareB && (cfg.wgX !== 1 || C % cfg.wgY !== 0))
+    throw new Error(`blocked matmul: shareB needs wgX = 1 and columns divisible by wgY, got ${configName(cfg)}`);
   const pre: string[] = []; // before the K loop
   const body: string[] = []; // the K loop body
 
@@ -92,7 +109,21 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
   }
 
   // --- B: b0..b{Q-1} = op(B)[p][col0 .. col0 + C - 1]
-  if (!v.transB && v.bVec) {
+  if (shareB) {
+    // the C columns shared across the subgroup: lane s loads columns col0 + s, col0 + L + s, ...
+    // and column j of the block comes from lane j % L of load j / L (a register move, not a load)
+    const L = cfg.wgY;
+    const at = (col: string): string => (v.transB ? `bBase + ${col} * K` : `bBase + ${col}`);
+    for (const h of range(C / L)) pre.push(`  let bLane${h} = ${at(`min(col0 + ${h * L}u + lane, N - 1u)`)};`);
+    const step = v.transB ? 'p' : 'p * N';
+    for (const h of range(C / L)) body.push(`    let bv${h} = B[bLane${h} + ${step}];`);
+    for (const q of range(Q))
+      body.push(
+        `    let b${q} = vec4<f32>(${range(4)
+          .map((c) => `subgroupBroadcast(bv${Math.floor((q * 4 + c) / L)}, ${(q * 4 + c) % L}u)`)
+          .join(', ')});`,
+      );
+  } else if (!v.transB && v.bVec) {
     for (const q of range(Q)) pre.push(`  let bq${q} = min(col0 / 4u + ${q}u, N / 4u - 1u);`);
     body.push(`    let bK = (bBase + p * N) / 4u;`);
     for (const q of range(Q)) body.push(`    let b${q} = B[bK + bq${q}];`);
@@ -144,7 +175,8 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
   store.push(`  if (hasRowSums != 0u && col0 == 0u) {`);
   for (const t of range(R)) store.push(`    if (row0 + ${t}u < M) { RS[row0 + ${t}u] = rs${t}; }`);
   store.push('  }');
-  store.push(`  for (var t = 0u; t < min(${R}u, M - row0); t++) {`);
+  // (with shareB, lanes past the last row ran the loop for their neighbours' sake: they store nothing)
+  store.push(`  for (var t = 0u; ${shareB ? 'row0 < M && ' : ''}t < min(${R}u, M - row0); t++) {`);
   for (const q of range(Q)) store.push(`    let y${q} = act4_(tile[${Q}u * t + ${q}u] + bias${q}, act);`);
   if (v.outVec) {
     store.push(`    let o = (oBase + (row0 + t) * N) / 4u;`);
@@ -157,16 +189,19 @@ export function blockedMatmul(v: MatmulVariant, cfg: BlockedConfig): KernelSpec 
 
   const accs = range(R).flatMap((t) => range(Q).map((q) => `  var acc${t}_${q} = vec4<f32>(0.0);`));
   for (const t of range(R)) accs.push(`  var rs${t} = 0.0;`);
-  const source = `${MATMUL_HELPERS}
+  // subgroupBroadcast needs every lane of the subgroup active: only the uniform test returns early
+  const early = shareB ? 'col0 >= N' : 'row0 >= M || col0 >= N';
+  const laneParam = shareB ? ', @builtin(subgroup_invocation_id) lane: u32' : '';
+  const source = `${shareB ? 'enable subgroups;\n' : ''}${MATMUL_HELPERS}
 ${paramsDecl(MATMUL_SLOTS)}
 ${matmulBindings(v)}
 @compute @workgroup_size(${cfg.wgX}, ${cfg.wgY})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>${laneParam}) {
 ${paramsLets(MATMUL_SLOTS)}
   // one invocation along an axis: index from the workgroup alone (uniform across the lanes)
   let row0 = ${cfg.wgY === 1 ? `wg.y * ${R}u` : `(wg.y * ${cfg.wgY}u + l.y) * ${R}u`};
   let col0 = ${cfg.wgX === 1 ? `wg.x * ${C}u` : `(wg.x * ${cfg.wgX}u + l.x) * ${C}u`};
-  if (row0 >= M || col0 >= N) { return; }
+  if (${early}) { return; }
   let batch = wg.z + batchOffset;
   let aBase = batch * aStride;
   let bBase = batch * bStride;

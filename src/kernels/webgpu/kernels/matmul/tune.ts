@@ -7,7 +7,8 @@
 import type { MatmulDesc } from '../../../backend.js';
 import { type BlockedConfig, configName } from './blocked.js';
 
-/** The configurations `vae tune` times; the first two are the untuned defaults (wide, narrow). */
+/** The configurations `vae tune` times; the first two are the untuned defaults (wide, narrow).
+ *  The last (shareB) only where the device has subgroups of 8 lanes. */
 export const BLOCKED_CANDIDATES: readonly BlockedConfig[] = [
   { rows: 8, quads: 4, wgX: 8, wgY: 8 },
   { rows: 8, quads: 2, wgX: 8, wgY: 8 },
@@ -15,7 +16,14 @@ export const BLOCKED_CANDIDATES: readonly BlockedConfig[] = [
   { rows: 12, quads: 2, wgX: 8, wgY: 8 },
   { rows: 8, quads: 4, wgX: 4, wgY: 8 },
   { rows: 16, quads: 4, wgX: 1, wgY: 8 },
+  { rows: 16, quads: 4, wgX: 1, wgY: 8, shareB: true },
 ];
+
+/** The candidates a device can run: shareB needs subgroups of exactly wgY lanes (subgroupSize
+ *  from the adapter summary; null = no subgroups, or a size that varies). */
+export function candidatesFor(subgroupSize: number | null): BlockedConfig[] {
+  return BLOCKED_CANDIDATES.filter((c) => !c.shareB || c.wgY === subgroupSize);
+}
 
 /** shape key → the chosen configuration's name (configName). */
 export type MatmulTuning = Record<string, string>;
@@ -25,8 +33,10 @@ export function shapeKey(d: Pick<MatmulDesc, 'transA' | 'transB' | 'batch' | 'm'
   return `${d.transA ? 'T' : 'N'}${d.transB ? 'T' : 'N'} ${d.batch}×${d.m}×${d.n}×${d.k}`;
 }
 
-/** The candidate set, for keying cached tables: a table tuned among other candidates is stale. */
-export const CANDIDATES_KEY = BLOCKED_CANDIDATES.map(configName).join(',');
+/** A candidate set's key, for keying cached tables: a table tuned among other candidates is stale. */
+export function candidatesKey(candidates: readonly BlockedConfig[]): string {
+  return candidates.map(configName).join(',');
+}
 
 /** The candidate of that name, or undefined for a name this version does not know. */
 export function candidateNamed(name: string): BlockedConfig | undefined {
