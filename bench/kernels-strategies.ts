@@ -40,6 +40,7 @@ const SHAPES: Shape[] = [
   { label: 'dec1 128×20·20×400', m: 128, n: 400, k: 20 },
   { label: 'dec2 128×400·400×784', m: 128, n: 784, k: 400 },
   { label: 'dW1 (128×784)ᵀ·128×400', m: 784, n: 400, k: 128, transA: true },
+  { label: 'dW4 (128×400)ᵀ·128×784', m: 400, n: 784, k: 128, transA: true },
   { label: 'dX2 128×784·(400×784)ᵀ', m: 128, n: 400, k: 784, transB: true },
   { label: 'dX1 128×400·(784×400)ᵀ', m: 128, n: 784, k: 400, transB: true },
   // small and degenerate shapes, where `auto` may prefer the naive kernel

@@ -16,13 +16,14 @@
 //  - a storage-buffer load whose index depends on the loop counter is not a vector gather: it is
 //    a loop over the 8 lanes, each testing its mask bit and the buffer's bounds with branches, then
 //    loading one scalar and inserting it. Only indices built from constants take the one-load
-//    path, so even B's row, identical in every lane of the tall configuration, is loaded 8 times.
+//    path, so the tall block loads B's row, identical in every lane, 8 times over; the shared
+//    variant (r16q4w1x8s) loads it once, 2 values per lane, and moves them with subgroupBroadcast
+//    (a shuffle). A's values differ per lane: those loads remain.
 // Tried against that, all slower at these shapes: K unrolled by 2 or 4 with the multiply-adds
 // chained through `let`s (one blend per 4 steps, but 1.6–2× the time), A read as vec4 along K,
 // A through a uniform buffer (branch-free gathers, but 64 KiB bindings, and a dynamic component
 // index loads all four), operands through textures (each fetch is a call that spills the
-// registers), B shared across lanes by subgroupBroadcast (no gain), and blocks of 5–8 vec4
-// columns or 24 rows per lane (bench/matmul-configs.ts).
+// registers), and blocks of 5–8 vec4 columns or 24 rows per lane (bench/matmul-configs.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

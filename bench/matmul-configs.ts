@@ -3,7 +3,7 @@
 // busy machine slows them all alike. This is the measurement behind BLOCKED_WIDE/NARROW in
 // src/kernels/webgpu/kernels/matmul/blocked.ts.
 //
-//   npx tsx bench/matmul-configs.ts [rows,quads,wgX,wgY ...]
+//   npx tsx bench/matmul-configs.ts [rows,quads,wgX,wgY[,s] ...]   (s: B shared, as r16q4w1x8s)
 //   SHAPES='512,512,512;128,400,784' npx tsx bench/matmul-configs.ts
 //   SHAPES='128,400,784,NT;784,400,128,TN' npx tsx bench/matmul-configs.ts 8,4,4,8 16,4,1,8
 // (M,N,K[,NN|NT|TN]: op(A) is M×K, op(B) K×N; NT reads B stored N×K, TN reads A stored K×M)
@@ -26,7 +26,9 @@ const DEFAULT_CONFIGS = [
 const args = process.argv.slice(2);
 const configs = (args.length ? args : DEFAULT_CONFIGS).map((e) => {
   const [rows = NaN, quads = NaN, wgX = NaN, wgY = NaN] = e.split(',').map(Number);
-  return { name: `${rows}×${4 * quads} (wg ${wgX}×${wgY})`, cfg: { rows, quads, wgX, wgY } as BlockedConfig };
+  const shareB = e.endsWith(',s'); // B shared through subgroups (needs subgroups of wgY lanes)
+  const name = `${rows}×${4 * quads} (wg ${wgX}×${wgY}${shareB ? ', B shared' : ''})`;
+  return { name, cfg: { rows, quads, wgX, wgY, shareB } as BlockedConfig };
 });
 const shapes = (process.env.SHAPES ?? '512,512,512;1024,1024,1024;128,784,400;128,20,400').split(';').map((s) => {
   const [M = NaN, N = NaN, K = NaN, t = 'NN'] = s.split(',');

@@ -62,7 +62,7 @@ it('offers the subgroup candidate only with subgroups of its lane count', () => 
   expect(shared.length).toBeGreaterThan(0);
   for (const size of [null, 4, 16, 32]) expect(candidatesFor(size).some((c) => c.shareB)).toBe(false);
   expect(candidatesFor(8)).toEqual(BLOCKED_CANDIDATES);
-  expect(configName(shared[0]!)).toBe('r16q4w1x8s');
+  expect(shared.map(configName)).toContain('r16q4w1x8s');
 });
 
 it('the cache file keeps one table per adapter and names a corrupt file', () => {

@@ -8,7 +8,8 @@ import type { MatmulDesc } from '../../../backend.js';
 import { type BlockedConfig, configName } from './blocked.js';
 
 /** The configurations `vae tune` times; the first two are the untuned defaults (wide, narrow).
- *  The last (shareB) only where the device has subgroups of 8 lanes. */
+ *  The shareB ones only where the device has subgroups of 8 lanes (tall blocks of 16 or 20 rows
+ *  × 16 or 24 columns: the best of them differs by shape, e.g. 20 rows fit M = 400 better). */
 export const BLOCKED_CANDIDATES: readonly BlockedConfig[] = [
   { rows: 8, quads: 4, wgX: 8, wgY: 8 },
   { rows: 8, quads: 2, wgX: 8, wgY: 8 },
@@ -17,6 +18,9 @@ export const BLOCKED_CANDIDATES: readonly BlockedConfig[] = [
   { rows: 8, quads: 4, wgX: 4, wgY: 8 },
   { rows: 16, quads: 4, wgX: 1, wgY: 8 },
   { rows: 16, quads: 4, wgX: 1, wgY: 8, shareB: true },
+  { rows: 16, quads: 6, wgX: 1, wgY: 8, shareB: true },
+  { rows: 20, quads: 4, wgX: 1, wgY: 8, shareB: true },
+  { rows: 20, quads: 6, wgX: 1, wgY: 8, shareB: true },
 ];
 
 /** The candidates a device can run: shareB needs subgroups of exactly wgY lanes (subgroupSize
