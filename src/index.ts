@@ -35,10 +35,21 @@ export {
   type BackendName,
 } from './tensor/backends.js';
 export type { Backend, DType, Shape, TypedArray } from './kernels/backend.js';
-// the WebGPU matmul's autotuning table, kept per adapter in a browser's IndexedDB (in Node: a
-// file, from 'vae-webgpu/node'); WebGPUBackend.tuneMatmul fills it, setMatmulTuning applies it
-export { loadMatmulTuningFromIndexedDB, saveMatmulTuningToIndexedDB } from './kernels/webgpu/tuning-idb.js';
+// the WebGPU matmul's autotuning: tuneMatmulsFor(model.config, batch, store) applies the table
+// kept for this adapter and times the shapes it lacks — in a browser's IndexedDB here, in a file
+// with fileTuningStore from 'vae-webgpu/node'
+export { tuneMatmulsFor, layerMatmuls, vaeLayers } from './vae/matmul-shapes.js';
+export {
+  indexedDBTuningStore,
+  loadMatmulTuningFromIndexedDB,
+  saveMatmulTuningToIndexedDB,
+} from './kernels/webgpu/tuning-idb.js';
 export type { MatmulTuning } from './kernels/webgpu/kernels/matmul/tune.js';
+export type {
+  MatmulTuneResult,
+  MatmulTuningReport,
+  MatmulTuningStore,
+} from './kernels/webgpu/matmul-tuning.js';
 
 // engine introspection: the adapter, kernel launches, per-kernel time, the WGSL in use, device loss
 export {

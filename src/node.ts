@@ -9,4 +9,9 @@ export { writeScatterPng, type ScatterOptions } from './data/scatter.js';
 export { writeNpy, encodeNpy, decodeNpy, type NpyArray } from './data/npy.js';
 export { saveSafetensors, loadSafetensors } from './nn/safetensors-file.js';
 export { saveCheckpoint, loadCheckpoint, loadTrainingState } from './vae/checkpoint.js';
-export { defaultTuningFile, loadMatmulTuning, saveMatmulTuning } from './kernels/webgpu/tuning-file.js';
+export {
+  defaultTuningFile,
+  fileTuningStore,
+  loadMatmulTuning,
+  saveMatmulTuning,
+} from './kernels/webgpu/tuning-file.js';

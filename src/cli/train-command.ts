@@ -43,7 +43,8 @@ import { checkModelFits } from './fits.js';
 import { LOCK_FILE, lockOutFolder, OutFolderBusyError } from './out-lock.js';
 import { listenForStop } from './stop-signals.js';
 import { selectBackend } from './backend-choice.js';
-import { layerMatmuls, tuneMatmuls, vaeLayers } from './matmul-tuning.js';
+import { layerMatmuls, vaeLayers } from '../vae/matmul-shapes.js';
+import { tuneMatmuls } from './matmul-tuning.js';
 import { writePictures, writeTrainingCurves } from './pictures.js';
 import { epochProgress, type Progress } from './progress.js';
 

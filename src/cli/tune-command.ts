@@ -6,7 +6,8 @@ import { VAE_DEFAULTS, VAE_TRAIN_DEFAULTS } from '../vae/defaults.js';
 import { Flags, parseFlags, UsageError } from './args.js';
 import { selectBackend } from './backend-choice.js';
 import { TUNING_MIN_MULADDS } from '../kernels/webgpu/kernels/matmul/tune.js';
-import { formatTuning, layerMatmuls, tuneMatmuls, vaeLayers } from './matmul-tuning.js';
+import { layerMatmuls, vaeLayers } from '../vae/matmul-shapes.js';
+import { formatTuning, tuneMatmuls } from './matmul-tuning.js';
 
 export const TUNE_HELP = `vae tune — pick the fastest WebGPU matmul configuration for each product of a training step
 

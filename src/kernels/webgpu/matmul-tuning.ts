@@ -2,7 +2,7 @@
 // tune.ts) is timed at each shape, and the fastest goes into the backend's tuning table.
 import type { MatmulDesc } from '../backend.js';
 import { configName } from './kernels/matmul/blocked.js';
-import { fastest, shapeKey } from './kernels/matmul/tune.js';
+import { fastest, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
 import type { WebGPUBackend } from './webgpu-backend.js';
 
 /** One shape's tuning: every candidate's median device time and the one chosen. */
@@ -59,4 +59,42 @@ export async function timeMatmulCandidates(
     gpu.setMatmulStrategy(saved);
   }
   return results;
+}
+
+/** Where an adapter's tuning table is kept between runs: a file in Node (tuning-file.ts),
+ *  IndexedDB in a browser (tuning-idb.ts). Tables are keyed by WebGPUBackend.adapterKey. */
+export interface MatmulTuningStore {
+  /** Where the tables live, for messages ("IndexedDB", a file's path). */
+  readonly where: string;
+  /** The table kept for this adapter ({} when there is none). */
+  load(adapterKey: string): MatmulTuning | Promise<MatmulTuning>;
+  /** Keeps the table for this adapter (merged over what was kept). */
+  save(adapterKey: string, tuning: MatmulTuning): void | Promise<void>;
+}
+
+/** What applying a stored tuning did: how many shapes were asked for, and those timed now. */
+export interface MatmulTuningReport {
+  where: string;
+  shapes: number;
+  timed: MatmulTuneResult[];
+}
+
+/**
+ * Applies the stored tuning for this adapter, times the shapes it lacks (all of them with
+ * `force`) and stores the result: tuning on first use. Results never depend on it (every
+ * candidate computes the same bits); only speed does.
+ */
+export async function tuneWithStore(
+  gpu: WebGPUBackend,
+  descs: readonly MatmulDesc[],
+  store: MatmulTuningStore,
+  opts: { force?: boolean; rounds?: number } = {},
+): Promise<MatmulTuningReport> {
+  const stored = await store.load(gpu.adapterKey);
+  gpu.setMatmulTuning({ ...gpu.getMatmulTuning(), ...stored });
+  const missing = opts.force ? [...descs] : descs.filter((d) => stored[shapeKey(d)] === undefined);
+  if (missing.length === 0) return { where: store.where, shapes: descs.length, timed: [] };
+  const timed = await timeMatmulCandidates(gpu, missing, opts.rounds ?? 5);
+  await store.save(gpu.adapterKey, gpu.getMatmulTuning());
+  return { where: store.where, shapes: descs.length, timed };
 }

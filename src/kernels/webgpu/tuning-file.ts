@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { MatmulTuning } from './kernels/matmul/tune.js';
+import type { MatmulTuningStore } from './matmul-tuning.js';
 
 /** The cache file: $XDG_CACHE_HOME/vae-webgpu/matmul-tuning.json (or ~/.cache/...). */
 export function defaultTuningFile(): string {
@@ -51,4 +52,9 @@ export function saveMatmulTuning(adapterKey: string, tuning: MatmulTuning, file 
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
   renameSync(tmp, file);
+}
+
+/** The tuning tables in a JSON file (default: {@link defaultTuningFile}), for tuneMatmulsFor. */
+export function fileTuningStore(file = defaultTuningFile()): MatmulTuningStore {
+  return { where: file, load: (key) => loadMatmulTuning(key, file), save: (key, t) => saveMatmulTuning(key, t, file) };
 }

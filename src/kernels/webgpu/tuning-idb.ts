@@ -1,6 +1,7 @@
 // The matmul tuning table in a browser: IndexedDB, one record per adapter. No Node built-ins
 // here (the main entry exports it); in Node the table is a file (tuning-file.ts).
 import type { MatmulTuning } from './kernels/matmul/tune.js';
+import type { MatmulTuningStore } from './matmul-tuning.js';
 
 const DB = 'vae-webgpu';
 const STORE = 'matmul-tuning';
@@ -29,13 +30,21 @@ export async function loadMatmulTuningFromIndexedDB(adapterKey: string): Promise
   }
 }
 
-/** Stores this adapter's tuning table in IndexedDB. */
+/** Stores this adapter's tuning table in IndexedDB (merged over what was kept for it). */
 export async function saveMatmulTuningToIndexedDB(adapterKey: string, tuning: MatmulTuning): Promise<void> {
+  const kept = await loadMatmulTuningFromIndexedDB(adapterKey);
   const db = await open();
   await new Promise<void>((resolve, reject) => {
     const tx = db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).put({ ...tuning }, adapterKey);
+    tx.objectStore(STORE).put({ ...kept, ...tuning }, adapterKey);
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('matmul tuning: IndexedDB write failed'));
   }).finally(() => db.close());
 }
+
+/** The tuning tables in this browser's IndexedDB (database "vae-webgpu"), for tuneMatmulsFor. */
+export const indexedDBTuningStore: MatmulTuningStore = {
+  where: 'IndexedDB',
+  load: loadMatmulTuningFromIndexedDB,
+  save: saveMatmulTuningToIndexedDB,
+};
