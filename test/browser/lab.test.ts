@@ -417,6 +417,51 @@ describe.skipIf(!chromiumHere)('the VAE lab (npm run lab, headless Chromium)', (
     await pause(page);
   }, 180_000);
 
+  it('matmul tuning: timed once per browser and adapter, kept in IndexedDB, read back on reload', async () => {
+    // hidden 64 at batch 32: three products big enough to tune (784·64·32 multiply-adds each)
+    const ctx = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const p = await ctx.newPage();
+      watch(p, log);
+      const tuningText = async (re: RegExp): Promise<string> => {
+        await p.waitForFunction(
+          (src) => new RegExp(src).test(document.getElementById('tuning')!.textContent ?? ''),
+          re.source,
+          {
+            timeout: 60_000,
+            polling: 200,
+          },
+        );
+        return (await p.textContent('#tuning'))!;
+      };
+      await p.goto(`${lab!.url}?model=vae&latent=2&hidden=64&batch=32&limit=256&seed=2`);
+      await p.waitForFunction(() => window.__lab?.ready, undefined, { timeout: 60_000, polling: 100 });
+      expect(await tuningText(/matmul tuning/)).toBe(
+        'matmul tuning: 6 of 6 shapes timed on this adapter now (kept in IndexedDB)',
+      );
+      const kept = await p.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = indexedDB.open('vae-webgpu');
+            req.onerror = () => reject(req.error);
+            req.onsuccess = () => {
+              const all = req.result.transaction('matmul-tuning').objectStore('matmul-tuning').getAll();
+              all.onsuccess = () => resolve(all.result.reduce((n: number, t: object) => n + Object.keys(t).length, 0));
+              all.onerror = () => reject(all.error);
+            };
+          }),
+      );
+      expect(kept).toBe(6);
+      await p.reload();
+      await p.waitForFunction(() => window.__lab?.ready, undefined, { timeout: 60_000, polling: 100 });
+      expect(await tuningText(/from IndexedDB/)).toBe(
+        'matmul tuning: 6 shapes from IndexedDB (tuned on this adapter before)',
+      );
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
+
   it('no console errors or page errors', async () => {
     const errors = await hook(page, (x) => x.errors);
     expect(errors).toEqual([]);

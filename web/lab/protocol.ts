@@ -68,6 +68,9 @@ export interface EngineReport {
   /** The last profile: clock and when (step), or null when timestamps are unavailable. */
   profile: { step: number; kernelMs: number; kernels: KernelTime[] } | null;
   timestamps: boolean;
+  /** The matmul tuning of this model's products (WebGPU only): where its table is kept, how many
+   *  shapes it covers, how many were timed when this model was built (0: all from the table). */
+  tuning: { where: string; shapes: number; timedNow: number } | null;
 }
 
 export interface StepPoint {

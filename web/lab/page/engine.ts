@@ -14,6 +14,7 @@ export function setupEngine(lab: Lab): void {
   const limits = byId('limits', HTMLTableElement);
   const memory = byId('memory');
   const launches = byId('launches');
+  const tuning = byId('tuning');
   const kernels = byId('kernels', HTMLTableElement);
   const wgsl = byId('wgsl');
   const wgslName = byId('wgsl-name');
@@ -72,6 +73,14 @@ export function setupEngine(lab: Lab): void {
         `${r.launchesPerStep} kernel launches per step · ${fmt(r.submitsPerStep ?? 0, 2)} queue submits per step · ` +
         `${r.pipelines} compiled kernels`;
     }
+    const t = r.tuning;
+    tuning.textContent = !t
+      ? ''
+      : t.shapes === 0
+        ? 'matmul tuning: no product of this model is big enough to tune'
+        : t.timedNow > 0
+          ? `matmul tuning: ${t.timedNow} of ${t.shapes} shapes timed on this adapter now (kept in ${t.where})`
+          : `matmul tuning: ${t.shapes} shapes from ${t.where} (tuned on this adapter before)`;
     const timed = r.profile;
     const head = el('tr', {}, [
       el('th', { textContent: 'kernel (click: WGSL)' }),

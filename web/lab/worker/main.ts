@@ -6,6 +6,7 @@ import {
   concat,
   decodeCheckpoint,
   encodeCheckpoint,
+  indexedDBTuningStore,
   kernelCounters,
   kernelsInUse,
   manualSeed,
@@ -14,6 +15,7 @@ import {
   profileKernels,
   releaseBackends,
   simulateDeviceLoss,
+  tuneMatmulsFor,
   useBackend,
   webgpuAdapter,
   webgpuDeviceLost,
@@ -71,6 +73,7 @@ let submitsPerStep: number | null = null;
 let kernelLaunchesPerStep = new Map<number, number>();
 let lastProfile: EngineReport['profile'] = null;
 let profileRequested = false;
+let tuning: EngineReport['tuning'] = null;
 
 /**
  * The engine serves one user at a time: the training loop's chunks and the panels' requests
@@ -161,6 +164,7 @@ async function startSession(config: LabConfig, model?: Session['model']): Promis
   session?.dispose();
   session = fresh;
   views = new Views(fresh);
+  await tuneMatmuls(fresh);
   launchesPerStep = submitsPerStep = null;
   kernelLaunchesPerStep = new Map();
   lastProfile = null;
@@ -170,6 +174,21 @@ async function startSession(config: LabConfig, model?: Session['model']): Promis
   setState('idle');
   await sendPictures();
   return s;
+}
+
+/**
+ * On WebGPU, the matmul configuration of each training product comes from this adapter's tuning
+ * table in IndexedDB; shapes it lacks are timed now, once per browser and adapter (the results
+ * are the same either way: only speed depends on it).
+ */
+async function tuneMatmuls(s: Session): Promise<void> {
+  tuning = null;
+  try {
+    const r = await tuneMatmulsFor(s.model.config, s.config.batch, indexedDBTuningStore);
+    if (r) tuning = { where: r.where, shapes: r.shapes, timedNow: r.timed.length };
+  } catch (e) {
+    notice('warn', `Matmul tuning failed (${(e as Error).message}); training runs the default kernels.`);
+  }
 }
 
 async function sendPictures(): Promise<void> {
@@ -444,6 +463,7 @@ function engineReport(): EngineReport {
     kernels,
     profile: lastProfile,
     timestamps: backend?.adapter?.features.includes('timestamp-query') ?? false,
+    tuning,
   };
 }
 
