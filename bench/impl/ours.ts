@@ -10,7 +10,8 @@ import {
   type StepProfile,
   type WebGPUBackend,
 } from '../../src/kernels/webgpu/index.js';
-import { layerMatmuls, tuneMatmuls, vaeLayers } from '../../src/cli/matmul-tuning.js';
+import { tuneMatmuls } from '../../src/cli/matmul-tuning.js';
+import { layerMatmuls, vaeLayers } from '../../src/vae/matmul-shapes.js';
 import { currentBackend, useBackend } from '../../src/tensor/backends.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { manualSeed } from '../../src/tensor/random.js';
