@@ -38,7 +38,7 @@ export type { Backend, DType, Shape, TypedArray } from './kernels/backend.js';
 // the WebGPU matmul's autotuning: tuneMatmulsFor(model.config, batch, store) applies the table
 // kept for this adapter and times the shapes it lacks — in a browser's IndexedDB here, in a file
 // with fileTuningStore from 'vae-webgpu/node'
-export { tuneMatmulsFor, layerMatmuls, vaeLayers } from './vae/matmul-shapes.js';
+export { tuneMatmulsFor } from './vae/matmul-shapes.js';
 export {
   indexedDBTuningStore,
   loadMatmulTuningFromIndexedDB,
@@ -46,6 +46,7 @@ export {
 } from './kernels/webgpu/tuning-idb.js';
 export type { MatmulTuning } from './kernels/webgpu/kernels/matmul/tune.js';
 export type {
+  CandidateTime,
   MatmulTuneResult,
   MatmulTuningReport,
   MatmulTuningStore,

@@ -5,12 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   type MatmulTuning,
   type MatmulTuningStore,
-  layerMatmuls,
   releaseBackends,
   tuneMatmulsFor,
   useBackend,
-  vaeLayers,
 } from '../../src/index.js';
+import { layerMatmuls, vaeLayers } from '../../src/vae/matmul-shapes.js';
 import { getGpuBackend } from '../helpers/gpu.js';
 
 const probe = await getGpuBackend();

@@ -7,9 +7,22 @@ import type { WebGPUBackend } from './webgpu-backend.js';
 
 /** One shape's tuning: every candidate's median device time and the one chosen. */
 export interface MatmulTuneResult {
+  /** The shape: transposes, batch, M×N×K (e.g. "NT 1×128×400×784"). */
   key: string;
+  /** The name of the fastest candidate, now in the backend's tuning table. */
   best: string;
-  candidates: { config: string; ms: number; gflops: number }[];
+  /** Every candidate timed, in the order of the backend's candidate list. */
+  candidates: CandidateTime[];
+}
+
+/** One candidate's timing at one shape. */
+export interface CandidateTime {
+  /** The candidate's name (e.g. "r16q4w1x8s": rows × vec4 columns per invocation, workgroup). */
+  config: string;
+  /** Its median device time, ms. */
+  ms: number;
+  /** GFLOP/s at that time. */
+  gflops: number;
 }
 
 /**
@@ -74,8 +87,11 @@ export interface MatmulTuningStore {
 
 /** What applying a stored tuning did: how many shapes were asked for, and those timed now. */
 export interface MatmulTuningReport {
+  /** The store's location (its `where`). */
   where: string;
+  /** The products asked for. */
   shapes: number;
+  /** Those timed now (the rest came from the store); empty when the store had them all. */
   timed: MatmulTuneResult[];
 }
 
