@@ -139,6 +139,19 @@ await describeWebGPU('webgpu runtime', (gpu) => {
     expect((await gpu.read(y))[0]).toBe(3);
   });
 
+  it('hands out the oldest free buffer of a size first, whatever the order of frees and submits', () => {
+    const pool = gpu.runtime.pool;
+    const bufs = [0, 1, 2, 3].map(() => pool.acquire(4096)); // fresh: created in this order
+    for (const i of [2, 0, 3]) pool.release(bufs[i]!);
+    pool.onSubmitted();
+    pool.release(bufs[1]!);
+    pool.onSubmitted();
+    const again = [0, 1, 2, 3].map(() => pool.acquire(4096));
+    expect(again.map((b) => bufs.indexOf(b))).toEqual([0, 1, 2, 3]);
+    for (const b of again) pool.release(b);
+    pool.onSubmitted();
+  });
+
   it('times work with timestamp queries (or the wall clock)', async () => {
     const x = gpu.alloc(1 << 16, 'float32');
     const t = await gpu.runtime.time(() => gpu.fill(x, 2));
