@@ -128,6 +128,27 @@ export const MAP_OPS = {
     wgsl: 'x * p * 0.5 * (exp(y) - 1.0)',
     cpu: (x, y, _z, p) => x * p * 0.5 * (Math.exp(y) - 1),
   },
+  // KL(N(mu_q, exp(lq)) || N(mu_p, exp(lp))) per element, with x = mu_q - mu_p, y = lq, z = lp
+  klGaussians: {
+    arity: 3,
+    wgsl: '0.5 * (z - y + (exp(y) + x * x) * exp(-z) - 1.0)',
+    cpu: (x, y, z) => 0.5 * (z - y + (Math.exp(y) + x * x) * Math.exp(-z) - 1),
+  },
+  // its derivative by the difference x, times x = dy and the scale p, with y = mu_q - mu_p, z = lp
+  klGaussiansGradDiff: {
+    arity: 3,
+    wgsl: 'x * p * y * exp(-z)',
+    cpu: (x, y, z, p) => x * p * y * Math.exp(-z),
+  },
+  // by lq, times x = dy and p, with y = lq, z = lp: p dy (exp(lq - lp) - 1) / 2
+  klGaussiansGradLogvarQ: {
+    arity: 3,
+    wgsl: 'x * p * 0.5 * (exp(y - z) - 1.0)',
+    cpu: (x, y, z, p) => x * p * 0.5 * (Math.exp(y - z) - 1),
+  },
+  // by lp, from the two above: -(by lq) - (mu_q - mu_p)(by the difference) / 2, with x = the
+  // gradient by lq, y = mu_q - mu_p, z = the gradient by the difference
+  klGaussiansGradLogvarP: { arity: 3, wgsl: '-x - 0.5 * y * z', cpu: (x, y, z) => -x - 0.5 * y * z },
   // x y p: a product and a scale (the 1/batch of a mean) in one kernel
   scaledMul: { arity: 2, wgsl: 'x * y * p', cpu: (x, y, _z, p) => x * y * p },
   // ternary: where(cond, a, b)

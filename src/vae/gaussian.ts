@@ -2,7 +2,7 @@
 // Every function returns one value per example: sums over the last (latent) axis. Each runs in
 // its own tidy scope: only the result outlives the call.
 import { randn } from '../tensor/creation.js';
-import { klStdNormalSum, reparameterizeWith, type TermReduction } from '../tensor/ops/vae-terms.js';
+import { klGaussiansSum, klStdNormalSum, reparameterizeWith, type TermReduction } from '../tensor/ops/vae-terms.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tidy } from '../tensor/tidy.js';
 
@@ -31,13 +31,11 @@ export function klToStandardNormal(mu: Tensor, logvar: Tensor, reduction: TermRe
 
 /**
  * KL(q || p) between diagonal Gaussians, per example:
- * ½ Σ (log sigma_p² - log sigma_q² + (sigma_q² + (mu_q - mu_p)²) / sigma_p² - 1).
+ * ½ Σ (log sigma_p² - log sigma_q² + (sigma_q² + (mu_q - mu_p)²) / sigma_p² - 1),
+ * in one kernel after the difference of the means (tensor/ops/vae-terms.ts).
  */
 export function klBetweenGaussians(muQ: Tensor, logvarQ: Tensor, muP: Tensor, logvarP: Tensor): Tensor {
-  return tidy(() => {
-    const ratio = logvarQ.exp().add(muQ.sub(muP).square()).div(logvarP.exp());
-    return logvarP.sub(logvarQ).add(ratio).sub(1).sum(-1).mul(0.5);
-  });
+  return tidy(() => klGaussiansSum(muQ.sub(muP), logvarQ, logvarP));
 }
 
 /** log N(z; mu, diag(exp(logvar))), per example. */

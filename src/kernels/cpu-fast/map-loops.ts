@@ -155,6 +155,21 @@ export const ROW_LOOPS: Partial<Record<MapOp, RowLoop>> = {
   where: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
     for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz) o[at + i] = T.where.cpu(x[ox]!, y[oy]!, z[oz]!, p);
   },
+  klGaussians: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz) o[at + i] = T.klGaussians.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  klGaussiansGradDiff: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.klGaussiansGradDiff.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  klGaussiansGradLogvarQ: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.klGaussiansGradLogvarQ.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
+  klGaussiansGradLogvarP: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
+    for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
+      o[at + i] = T.klGaussiansGradLogvarP.cpu(x[ox]!, y[oy]!, z[oz]!, p);
+  },
   reparameterize: (o, at, n, x, ox, sx, y, oy, sy, z, oz, sz, p) => {
     for (let i = 0; i < n; i++, ox += sx, oy += sy, oz += sz)
       o[at + i] = T.reparameterize.cpu(x[ox]!, y[oy]!, z[oz]!, p);
