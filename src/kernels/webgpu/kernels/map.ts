@@ -62,7 +62,22 @@ fn main(${GRID_BUILTINS}) {
 ${paramsLets(slots)}
 ${vecLoop('n4', body)}
 }`;
-  return { name: `map_${op}_contiguous`, source, slots };
+  return { name: `map_${op}_contiguous${variantSuffix(dtypes, reads)}`, source, slots };
+}
+
+/**
+ * What tells the kernels of one op apart in a list of kernels (the lab's engine panel): nothing
+ * for the common case (float32, every operand read as vec4s), else one letter per operand for
+ * its dtype (f, i) and, contiguous, how it is read (v: vec4s, s: one value splat), e.g.
+ * map_add_contiguous_vs (a tensor plus a scalar), map_eq_strided2_ii.
+ */
+function variantSuffix(dtypes: readonly ('float32' | 'int32')[], reads?: readonly ContigRead[]): string {
+  const types = dtypes.some((d) => d === 'int32') ? dtypes.map((d) => d[0]).join('') : '';
+  const how = reads?.some((r) => r === 'splat') ? reads.map((r) => (r === 'vec' ? 'v' : 's')).join('') : '';
+  return [types, how]
+    .filter(Boolean)
+    .map((x) => `_${x}`)
+    .join('');
 }
 
 function stridedKernel(op: MapOp, dtypes: readonly ('float32' | 'int32')[], rank: number) {
@@ -94,7 +109,7 @@ ${vecLoop(
     .replace(/^/gm, '  '),
 )}
 }`;
-  return { name: `map_${op}_strided${rank}`, source, slots };
+  return { name: `map_${op}_strided${rank}${variantSuffix(dtypes)}`, source, slots };
 }
 
 export function encodeMap(
