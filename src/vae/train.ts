@@ -260,10 +260,11 @@ export async function train(
     const sums = { loss: before.loss, recon: before.recon, kl: before.kl, n: before.steps };
     const drain = async () => {
       if (!pending.length) return;
-      const values = await concat(
+      const all = concat(
         pending.map((p) => p.terms),
         0,
-      ).data();
+      );
+      const values = await all.data().finally(() => all.dispose());
       pending.forEach((p, i) => {
         const [loss = NaN, recon = NaN, kl = NaN] = values.subarray(3 * i, 3 * i + 3);
         const terms = { loss, recon, kl };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { klWeight, checkTrainConfig, train, TrainingDivergedError, type TrainConfig } from '../../src/vae/train.js';
 import { VAE } from '../../src/vae/vae.js';
 import { Adam } from '../../src/nn/optim.js';
-import { manualSeed } from '../../src/index.js';
+import { manualSeed, memoryStats } from '../../src/index.js';
 import type { Split } from '../../src/data/split.js';
 import { epochOrder } from '../../src/data/batches.js';
 
@@ -26,6 +26,29 @@ describe('training loop', () => {
     expect(klWeight(c, 19, 10)).toBeCloseTo(0.5);
     expect(klWeight(c, 500, 10)).toBe(0.5);
     expect(klWeight(config, 0, 10)).toBe(1);
+  });
+
+  it('holds no tensor from one epoch to the next (the losses read back in batches are freed)', async () => {
+    manualSeed(2);
+    const model = new VAE({ inputDim: 16, hidden: [8], latent: 2, likelihood: 'bernoulli' });
+    const optimizer = new Adam(model.parameters(), { lr: 1e-2 });
+    const data = split(64, (i) => ((i * 7919) % 13) / 13);
+    const live: number[] = [];
+    await train(
+      {
+        model,
+        optimizer,
+        train: data,
+        test: split(16, (i) => (i % 5) / 5),
+        config: { ...config, epochs: 4 },
+        readEvery: 3,
+      },
+      { onEpoch: () => void live.push(memoryStats().tensors) },
+    );
+    expect(live).toHaveLength(4);
+    expect(new Set(live.slice(1)).size).toBe(1); // flat after the first epoch (Adam's moments exist by then)
+    model.dispose();
+    optimizer.dispose();
   });
 
   it('rejects bad settings', () => {
