@@ -5,6 +5,10 @@
 // submitted. If it went straight back to the pool, the next upload (queue.writeBuffer, which runs
 // *before* the not-yet-submitted commands) could overwrite data those commands still need.
 // So frees are parked in `pending` and reach the free lists only once their batch is submitted.
+// That only matters for uploads: a kernel that writes a buffer runs after every command recorded
+// before it (a compute pass orders its dispatches, and Dawn puts barriers between them), so a
+// buffer for a kernel's output may be taken from `pending` at once (acquire's `forKernel`). A
+// step's intermediates then reuse the same buffers whether or not a submit fell inside the step.
 //
 // Each free list hands out its oldest buffer first (the lowest creation number), not the last
 // one freed. Which buffers are free then depends only on what is in use, not on the order of
@@ -27,7 +31,8 @@ export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private readonly serial = new WeakMap<GPUBuffer, number>();
   private created = 0;
-  private pending: GPUBuffer[] = [];
+  /** Freed since the last submit, by size class, in the order freed. */
+  private pending = new Map<number, GPUBuffer[]>();
   /** Bytes sitting in the free lists (not in use, not pending). */
   pooledBytes = 0;
   pooledBuffers = 0;
@@ -46,7 +51,12 @@ export class BufferPool {
     private readonly maxBytes = Infinity,
   ) {}
 
-  acquire(bytes: number): GPUBuffer {
+  /**
+   * A buffer of at least `bytes`: the oldest free one of its size class, else a new one. With
+   * `forKernel` (the buffer will only be written by kernels, never by queue.writeBuffer) the
+   * buffers freed since the last submit are candidates too.
+   */
+  acquire(bytes: number, forKernel = false): GPUBuffer {
     if (bytes > this.maxBytes) {
       throw new Error(
         `webgpu: a buffer of ${bytes} bytes exceeds this adapter's limit of ` +
@@ -57,11 +67,21 @@ export class BufferPool {
     let cls = sizeClass(bytes);
     if (cls > this.maxBytes) cls = Math.ceil(bytes / 16) * 16;
     const list = this.free.get(cls);
-    const reused = list?.pop();
-    if (reused) {
+    const oldestFree = list?.[list.length - 1];
+    const waiting = forKernel ? this.pending.get(cls) : undefined;
+    let w = -1; // the oldest of the waiting ones, if it is older than the oldest free one
+    if (waiting?.length) {
+      let best = oldestFree ? this.order(oldestFree) : Infinity;
+      waiting.forEach((b, i) => {
+        if (this.order(b) < best) [w, best] = [i, this.order(b)];
+      });
+    }
+    if (w >= 0) return waiting!.splice(w, 1)[0]!;
+    if (oldestFree) {
+      list!.pop();
       this.pooledBytes -= cls;
       this.pooledBuffers--;
-      return reused;
+      return oldestFree;
     }
     this.deviceBytes += cls;
     const buffer = this.device.createBuffer({ size: cls, usage: this.usage, label: `${this.label}:${cls}` });
@@ -69,15 +89,21 @@ export class BufferPool {
     return buffer;
   }
 
+  private order(b: GPUBuffer): number {
+    return this.serial.get(b) ?? -1;
+  }
+
   /** Give a buffer back; it becomes reusable after the next submit (see above). */
   release(buffer: GPUBuffer): void {
-    this.pending.push(buffer);
+    const list = this.pending.get(buffer.size);
+    if (list) list.push(buffer);
+    else this.pending.set(buffer.size, [buffer]);
   }
 
   /** Called right after queue.submit(): everything released before it may now be reused. */
   onSubmitted(): void {
     const touched = new Set<GPUBuffer[]>();
-    for (const b of this.pending) {
+    for (const b of [...this.pending.values()].flat()) {
       const cls = b.size;
       if (this.pooledBytes + cls > this.maxPooledBytes) {
         this.deviceBytes -= cls;
@@ -92,9 +118,8 @@ export class BufferPool {
       this.pooledBytes += cls;
       this.pooledBuffers++;
     }
-    this.pending = [];
-    const order = (b: GPUBuffer): number => this.serial.get(b) ?? -1;
-    for (const list of touched) list.sort((a, b) => order(b) - order(a));
+    this.pending.clear();
+    for (const list of touched) list.sort((a, b) => this.order(b) - this.order(a));
   }
 
   /** Destroys every pooled buffer (pending ones stay until their submit). */

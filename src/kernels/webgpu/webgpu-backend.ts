@@ -90,12 +90,17 @@ export class WebGPUBackend implements Backend {
 
   // ---- memory ---------------------------------------------------------------------------
 
+  /** A buffer for kernels to write (it may be one freed since the last submit: see BufferPool). */
   alloc(size: number, dtype: DType): WebGPUBuf {
+    return this.allocate(size, dtype, true);
+  }
+
+  private allocate(size: number, dtype: DType, forKernel: boolean): WebGPUBuf {
     this.runtime.check();
     checkDtype(dtype);
     if (!Number.isInteger(size) || size < 0)
       throw new Error(`webgpu alloc: size must be a non-negative integer, got ${size}`);
-    const gpuBuffer = this.runtime.pool.acquire(Math.max(1, size) * 4);
+    const gpuBuffer = this.runtime.pool.acquire(Math.max(1, size) * 4, forKernel);
     this.liveBuffers++;
     this.liveBytes += size * 4;
     return new WebGPUBuf(gpuBuffer, size, dtype, this);
@@ -147,7 +152,7 @@ export class WebGPUBackend implements Backend {
 
   upload(data: TypedArray, dtype: DType): WebGPUBuf {
     checkDtype(dtype);
-    const buf = this.alloc(data.length, dtype);
+    const buf = this.allocate(data.length, dtype, false); // written by queue.writeBuffer: not one still in use
     // convert if the array's type differs from the dtype (e.g. a Float64Array of float32 data)
     const typed =
       dtype === 'int32'
