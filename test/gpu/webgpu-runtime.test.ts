@@ -152,6 +152,17 @@ await describeWebGPU('webgpu runtime', (gpu) => {
     pool.onSubmitted();
   });
 
+  it("a kernel's output may reuse a buffer freed since the last submit; an upload may not", () => {
+    const pool = gpu.runtime.pool;
+    const [a, b] = [pool.acquire(2048), pool.acquire(2048)];
+    pool.release(a); // freed, not yet submitted: commands recorded before may still read it
+    expect(pool.acquire(2048, true)).toBe(a); // a kernel writing it runs after them
+    const c = pool.acquire(2048); // a queue.writeBuffer would run before them: a different buffer
+    expect(c === a || c === b).toBe(false);
+    for (const x of [a, b, c]) pool.release(x);
+    pool.onSubmitted();
+  });
+
   it('times work with timestamp queries (or the wall clock)', async () => {
     const x = gpu.alloc(1 << 16, 'float32');
     const t = await gpu.runtime.time(() => gpu.fill(x, 2));
