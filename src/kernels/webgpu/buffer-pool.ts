@@ -93,7 +93,7 @@ export class BufferPool {
     return this.serial.get(b) ?? -1;
   }
 
-  /** Give a buffer back; it becomes reusable after the next submit (see above). */
+  /** Give a buffer back: a kernel's output may reuse it at once, an upload after the next submit (see above). */
   release(buffer: GPUBuffer): void {
     const list = this.pending.get(buffer.size);
     if (list) list.push(buffer);
