@@ -422,6 +422,7 @@ async function mendNow(e: unknown): Promise<boolean> {
   const { model, optimizer } = restoreSnapshot(snap, s.config.lr);
   s.dispose();
   s.replaceModel(model, optimizer);
+  if (lost) await tuneMatmuls(s); // the new device's backend starts with no tuning: read it back
   if (lost) {
     notice(
       'info',
