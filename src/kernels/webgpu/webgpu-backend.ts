@@ -30,8 +30,8 @@ import { encodeGather, encodeScatterAdd } from './kernels/gather.js';
 import { encodeMap } from './kernels/map.js';
 import { ACTIVATION_CODE } from './kernels/matmul/common.js';
 import { autoStrategy, encodeMatmul, type MatmulStrategy, type MatmulStrategyChoice } from './kernels/matmul/index.js';
-import { type BlockedConfig, configName } from './kernels/matmul/blocked.js';
-import { candidatesFor, candidatesKey, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
+import type { BlockedConfig } from './kernels/matmul/blocked.js';
+import { candidateNamed, candidatesFor, candidatesKey, type MatmulTuning, shapeKey } from './kernels/matmul/tune.js';
 import { encodeRandom } from './kernels/random.js';
 import { encodeMapSum, encodeReduce } from './kernels/reduce.js';
 import type { Profile, ProfileClock } from './profile.js';
@@ -402,7 +402,7 @@ export class WebGPUBackend implements Backend {
   /** The tuned blocked configuration for this shape, if the table names a candidate this device has. */
   private tunedConfig(desc: MatmulDesc): BlockedConfig | undefined {
     const name = this.tuning[shapeKey(desc)];
-    return name === undefined ? undefined : this.matmulCandidates.find((c) => configName(c) === name);
+    return name === undefined ? undefined : candidateNamed(name, this.matmulCandidates);
   }
   /** Replaces the tuning table (e.g. one loaded from the cache); unknown entries are ignored. */
   setMatmulTuning(t: MatmulTuning): void {

@@ -42,15 +42,18 @@ export function candidatesKey(candidates: readonly BlockedConfig[]): string {
   return candidates.map(configName).join(',');
 }
 
-/** The candidate of that name, or undefined for a name this version does not know. */
-export function candidateNamed(name: string): BlockedConfig | undefined {
-  return BLOCKED_CANDIDATES.find((c) => configName(c) === name);
+/** The candidate of that name among `candidates` (default: all), or undefined for a name it lacks. */
+export function candidateNamed(
+  name: string,
+  candidates: readonly BlockedConfig[] = BLOCKED_CANDIDATES,
+): BlockedConfig | undefined {
+  return candidates.find((c) => configName(c) === name);
 }
 
-/** Products worth tuning: below ~1 M multiply-adds a launch costs more than any choice saves. */
 /** Products smaller than this many multiply-adds run the default configuration (tuning gains nothing). */
 export const TUNING_MIN_MULADDS = 1 << 20;
 
+/** Products worth tuning: below ~1 M multiply-adds a launch costs more than any choice saves. */
 export function worthTuning(d: Pick<MatmulDesc, 'batch' | 'm' | 'n' | 'k'>): boolean {
   return d.batch * d.m * d.n * d.k >= TUNING_MIN_MULADDS;
 }
