@@ -35,6 +35,7 @@ import {
   type BlockedConfig,
 } from '../src/kernels/webgpu/kernels/matmul/blocked.js';
 import { matmulVariant } from '../src/kernels/webgpu/kernels/matmul/index.js';
+import type { MatmulCase } from './lib/kernel-cases.js';
 import { measureFmaPeak, median } from './peak.js';
 
 /** The configurations `vae tune` picks for the five products on lavapipe (bench:strategies). */
@@ -42,14 +43,7 @@ const TALL: BlockedConfig = { rows: 16, quads: 4, wgX: 1, wgY: 8 };
 const TALL_SHARED: BlockedConfig = { ...TALL, shareB: true };
 const ROUNDS = Number(process.env.ROUNDS) || 9;
 
-interface Product {
-  label: string;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-}
+type Product = Omit<MatmulCase, 'kind'>;
 // op(A) is m×k, op(B) k×n; a Linear layer stores W as out×in, so its forward product is A·Wᵀ.
 const PRODUCTS: Product[] = [
   { label: 'encoder fc1 forward, x·W1ᵀ', m: 128, n: 400, k: 784, transA: false, transB: true },
